@@ -1,0 +1,35 @@
+# Every target sets up its own virtual environment first (venv/, as in Pulumi.yaml).
+PYTHON ?= python3
+VENV ?= venv
+PY := $(VENV)/bin/python
+STACK ?= dev
+FORMAT ?= markdown
+
+.PHONY: setup plan test lint typecheck unit catalogue-check
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+
+## plan: the desired consent of stack $(STACK) from its settings alone (no CLI, no tenant)
+plan: setup
+	$(PY) -m previews plan --stack $(STACK) --format $(FORMAT)
+
+## test: lint, format check, type check, generated files up to date, pytest
+test: lint typecheck catalogue-check unit
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: setup
+	$(PY) -m mypy .
+
+catalogue-check: setup
+	$(PY) -m catalog.schema_files --check
+
+unit: setup
+	$(PY) -m pytest -q

@@ -1,0 +1,80 @@
+"""File formats of the catalogue (`catalog/apis/*.yaml`, `catalog/apps/*.yaml`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog.guid import Guid
+
+ConsentMode = Literal["tenant", "principals"]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ApiScope(Strict):
+    id: Guid
+    admin_consent_required: bool
+    privilege_level: Annotated[int, Field(ge=1, le=5)] | None = Field(
+        default=None, description="Microsoft's privilege level 1-5; null where none is published."
+    )
+
+
+class ApiFile(Strict):
+    """One resource API (`catalog/apis/<key>.yaml`)."""
+
+    key: Key
+    display_name: NonEmptyStr
+    app_id: Guid
+    source: NonEmptyStr
+    scopes: dict[NonEmptyStr, ApiScope] = Field(description="Delegated scopes by value.")
+
+
+class AppRole(Strict):
+    id: Guid
+    display_name: NonEmptyStr
+    description: str | None = None
+
+
+class AppEntry(Strict):
+    """One enterprise application (one client id)."""
+
+    display_name: NonEmptyStr
+    client_id: Guid
+    publisher: str | None = None
+    source: str | None = None
+    app_roles: dict[Key, AppRole] = Field(
+        default_factory=dict,
+        description="Roles the vendor publishes; without any, assignments use the default role.",
+    )
+
+
+class GrantEntry(Strict):
+    required: list[NonEmptyStr] = Field(default_factory=list)
+    optional: list[NonEmptyStr] = Field(default_factory=list)
+
+
+class FeatureEntry(Strict):
+    app: Key
+    description: NonEmptyStr
+    source: NonEmptyStr
+    consent_modes: Annotated[list[ConsentMode], Field(min_length=1)]
+    grants: dict[Key, GrantEntry] = Field(description="Scopes per resource API key.")
+    verified: bool = Field(
+        default=True,
+        description="False when the vendor does not publish this scope set and it was inferred.",
+    )
+    notes: str | None = None
+
+
+class AppsFile(Strict):
+    """One vendor product (`catalog/apps/<vendor>.yaml`)."""
+
+    vendor: NonEmptyStr
+    apps: dict[Key, AppEntry]
+    features: dict[Key, FeatureEntry]

@@ -1,0 +1,66 @@
+"""Problems found in user-edited files, reported all at once, one line each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.path:
+            return f"{self.file}: {self.path}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class ConfigurationError(Exception):
+    """Bad input: the catalogue or the stack settings. Carries every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(dict.fromkeys(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def key_path(loc: Sequence[str | int]) -> str:
+    """`("features", "calendar", "users", 0)` -> `features.calendar.users[0]`."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+_HINTS = {
+    "extra_forbidden": "unknown key (remove it or correct its spelling)",
+    "missing": "required key is missing (add it)",
+}
+
+
+def problems_from_validation(
+    error: ValidationError, file: str, prefix: Sequence[str | int] = ()
+) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = [*prefix, *(p for p in item["loc"] if not _is_union_tag(p))]
+        message = _HINTS.get(item["type"])
+        if message is None:
+            message = str(item["msg"])
+            if item["type"] not in ("value_error", "guid", "assertion_error"):
+                message += f" (got {item['input']!r})"
+        message = message.removeprefix("Value error, ")
+        problems.append(Problem(file, key_path(loc), message))
+    return problems
+
+
+def _is_union_tag(part: str | int) -> bool:
+    # pydantic inserts the type name of union members ("str", "function-after[...]") into loc.
+    return isinstance(part, str) and ("[" in part or part in {"str", "int", "bool"})

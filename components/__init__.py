@@ -1,0 +1,1 @@
+"""Stack settings, planner, principal look-ups and the Pulumi components."""

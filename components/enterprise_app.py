@@ -1,0 +1,72 @@
+"""`EnterpriseApp`: one client app's service principal, grants and assignments, mapped 1:1 from
+its plan. No decisions here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pulumi
+import pulumi_azuread as azuread
+
+from components.naming import (
+    ENTERPRISE_APP_TYPE,
+    assignment_name,
+    enterprise_app_name,
+    grant_name,
+    service_principal_name,
+)
+from components.planner import AppPlan
+
+
+class EnterpriseApp(pulumi.ComponentResource):
+    service_principal: azuread.ServicePrincipal
+    grants: list[azuread.ServicePrincipalDelegatedPermissionGrant]
+    assignments: list[azuread.AppRoleAssignment]
+
+    def __init__(
+        self,
+        plan: AppPlan,
+        resource_apis: Mapping[str, azuread.ServicePrincipal],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__(ENTERPRISE_APP_TYPE, enterprise_app_name(plan.key), None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        settings = plan.settings
+        # retain_on_delete: dropping an app from config must not delete it from the tenant.
+        self.service_principal = azuread.ServicePrincipal(
+            service_principal_name(plan.key),
+            client_id=plan.client_id,
+            use_existing=True,
+            app_role_assignment_required=settings.assignment_required,
+            feature_tags=[
+                azuread.ServicePrincipalFeatureTagArgs(enterprise=True, hide=settings.hide)
+            ],
+            notes=settings.notes,
+            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+        )
+        sp_id = self.service_principal.object_id
+        # delete_before_replace: Graph allows one grant per (client, API, target), so a
+        # replacement created before its predecessor is deleted would fail with 409.
+        grant_opts = pulumi.ResourceOptions(parent=self, delete_before_replace=True)
+        self.grants = [
+            azuread.ServicePrincipalDelegatedPermissionGrant(
+                grant_name(plan.key, grant.api, grant.target),
+                service_principal_object_id=sp_id,
+                resource_service_principal_object_id=resource_apis[grant.api].object_id,
+                claim_values=list(grant.scopes),
+                user_object_id=grant.target.ref if grant.target.kind == "user" else None,
+                opts=grant_opts,
+            )
+            for grant in plan.grants
+        ]
+        self.assignments = [
+            azuread.AppRoleAssignment(
+                assignment_name(plan.key, assignment.principal),
+                app_role_id=assignment.app_role_id,
+                principal_object_id=assignment.principal.ref,
+                resource_object_id=sp_id,
+                opts=child,
+            )
+            for assignment in plan.assignments
+        ]
+        self.register_outputs({"service_principal_object_id": sp_id})

@@ -1,0 +1,77 @@
+"""Principal and resource-API look-ups: plain (non-Output) invokes, batched, so the set of
+resources is known at preview and the number of invokes does not grow with users."""
+
+from __future__ import annotations
+
+import re
+
+import pulumi_azuread as azuread
+
+from catalog.catalogue import Catalogue
+from catalog.guid import is_guid
+from components.naming import resource_api_id, resource_api_name
+from components.principals import (
+    ResolvedGroup,
+    ResolvedPrincipals,
+    index_users,
+    referenced_groups,
+    user_lookup,
+)
+from components.settings import StackSettings
+
+# What the provider says when a look-up finds nothing (as opposed to auth or network errors,
+# which must stop the run).
+_NOT_FOUND = re.compile(r"not found|no group found|no users were found|could not find", re.I)
+
+
+def _not_found(exc: Exception) -> bool:
+    return bool(_NOT_FOUND.search(str(exc)))
+
+
+def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
+    lookup = user_lookup(settings)
+    pairs: list[tuple[str, str]] = []
+    if lookup.mode != "none":
+        try:
+            if lookup.mode == "upns":
+                result = azuread.get_users(
+                    user_principal_names=list(lookup.upns), ignore_missing=True
+                )
+            else:
+                result = azuread.get_users(return_all=True)
+            pairs = [(u.object_id, u.user_principal_name) for u in result.users]
+        except Exception as exc:
+            if not _not_found(exc):
+                raise
+    users = index_users(pairs)
+    user_ids = set(users.values())
+
+    groups: dict[str, ResolvedGroup] = {}
+    for ref in referenced_groups(settings):
+        try:
+            if is_guid(ref):
+                group = azuread.get_group(object_id=ref, include_transitive_members=True)
+            else:
+                group = azuread.get_group(display_name=ref, include_transitive_members=True)
+        except Exception as exc:
+            if not _not_found(exc):
+                raise
+            continue
+        # Transitive members include groups, devices and service principals: keep users only.
+        members = frozenset(m.lower() for m in group.members if m.lower() in user_ids)
+        groups[ref] = ResolvedGroup(group.object_id.lower(), members)
+    return ResolvedPrincipals(users=users, groups=groups)
+
+
+def read_resource_apis(
+    catalogue: Catalogue, api_keys: list[str]
+) -> dict[str, azuread.ServicePrincipal]:
+    """Microsoft's API service principals are read, never managed (terraform-provider-azuread
+    #1141: destroying a managed first-party service principal caused outages)."""
+    apis = {}
+    for key in api_keys:
+        found = azuread.get_service_principal(client_id=catalogue.apis[key].app_id)
+        apis[key] = azuread.ServicePrincipal.get(
+            resource_api_name(key), id=resource_api_id(found.object_id)
+        )
+    return apis

@@ -1,0 +1,38 @@
+"""Resource names and types the components register. Shared by everything that must name the
+same resources (components, import documents, previews): derive, never copy."""
+
+from __future__ import annotations
+
+from components.planner import Target
+
+ENTERPRISE_APP_TYPE = "entra-consent:index:EnterpriseApp"
+SERVICE_PRINCIPAL_TYPE = "azuread:index/servicePrincipal:ServicePrincipal"
+GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
+ASSIGNMENT_TYPE = "azuread:index/appRoleAssignment:AppRoleAssignment"
+
+
+def enterprise_app_name(app: str) -> str:
+    return app
+
+
+def service_principal_name(app: str) -> str:
+    return f"{app}-sp"
+
+
+def grant_name(app: str, api: str, target: Target) -> str:
+    if target.kind == "tenant":
+        return f"{app}-{api}-tenant"
+    return f"{app}-{api}-{target.kind}-{target.ref}"
+
+
+def assignment_name(app: str, principal: Target) -> str:
+    return f"{app}-assign-{principal.kind}-{principal.ref}"
+
+
+def resource_api_name(api: str) -> str:
+    return f"api-{api}"
+
+
+def resource_api_id(object_id: str) -> str:
+    """Import/read id of a service principal in azuread 6.x."""
+    return f"/servicePrincipals/{object_id}"

@@ -1,0 +1,91 @@
+"""Principals as the tenant knows them, and what to look up. Pure: the invokes live in
+`components/lookups.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from catalog.guid import is_guid
+from catalog.problems import Problem, key_path
+from components.settings import NAMESPACE, StackSettings
+
+# Up to this many users named by UPN (and no groups), users are looked up by UPN; beyond it,
+# or when groups must be split into user and non-user members, one paged list of all users.
+UPN_LOOKUP_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class ResolvedGroup:
+    object_id: str
+    user_ids: frozenset[str]
+
+
+@dataclass(frozen=True)
+class ResolvedPrincipals:
+    """Look-up results: user references (lower-cased) and group references to the tenant's
+    objects. References the tenant does not have are absent."""
+
+    users: Mapping[str, str] = field(default_factory=dict)
+    groups: Mapping[str, ResolvedGroup] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UserLookup:
+    mode: Literal["none", "upns", "all"]
+    upns: tuple[str, ...] = ()
+
+
+def referenced_users(settings: StackSettings) -> list[str]:
+    refs = {u.lower() for fs in settings.features.values() for u in fs.users or []}
+    return sorted(refs)
+
+
+def referenced_groups(settings: StackSettings) -> list[str]:
+    return sorted({g for fs in settings.features.values() for g in fs.groups or []})
+
+
+def user_lookup(settings: StackSettings) -> UserLookup:
+    """One `get_users` for the whole stack, whatever its size."""
+    refs = referenced_users(settings)
+    if referenced_groups(settings) or len(refs) > UPN_LOOKUP_LIMIT or any(is_guid(r) for r in refs):
+        return UserLookup("all")
+    if not refs:
+        return UserLookup("none")
+    return UserLookup("upns", tuple(refs))
+
+
+def index_users(users: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """(object id, UPN) pairs -> reference (object id or lower-cased UPN) -> object id."""
+    index: dict[str, str] = {}
+    for object_id, upn in users:
+        index[object_id.lower()] = object_id.lower()
+        if upn:
+            index[upn.lower()] = object_id.lower()
+    return index
+
+
+def missing_principal_problems(
+    settings: StackSettings, principals: ResolvedPrincipals, file: str
+) -> list[Problem]:
+    problems = []
+    if settings.missing_principals == "skip":
+        hint = f"skipped, as {NAMESPACE}:missing_principals is skip"
+    else:
+        hint = f"fix or remove it, or set {NAMESPACE}:missing_principals: skip"
+    for key in sorted(settings.features):
+        fs = settings.features[key]
+        for list_key, values, known in (
+            ("users", fs.users or [], principals.users),
+            ("groups", fs.groups or [], principals.groups),
+        ):
+            for index, value in enumerate(values):
+                ref = value.lower() if list_key == "users" else value
+                if ref not in known:
+                    kind = "user" if list_key == "users" else "group"
+                    path = key_path([f"{NAMESPACE}:features", key, list_key, index])
+                    problems.append(
+                        Problem(file, path, f"{kind} {value!r} not found in the tenant ({hint})")
+                    )
+    return problems

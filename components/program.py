@@ -1,0 +1,63 @@
+"""The Pulumi program: every check first, then the resources. `__main__.py` only calls this."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime.config import CONFIG, get_config_env
+
+from catalog.catalogue import Catalogue
+from catalog.problems import ConfigurationError
+from components.enterprise_app import EnterpriseApp
+from components.lookups import read_resource_apis, resolve_principals
+from components.planner import ConsentPlan, plan_consent
+from components.principals import missing_principal_problems
+from components.settings import load_stack
+from components.summary import app_summary
+
+
+def stack_config() -> dict[str, Any]:
+    return {**get_config_env(), **CONFIG.get()}
+
+
+def stack_file() -> str:
+    return f"Pulumi.{pulumi.get_stack()}.yaml"
+
+
+def checked_plan(project_dir: Path) -> tuple[Catalogue, ConsentPlan]:
+    """Load, validate, look up principals and plan; raise ConfigurationError on any problem."""
+    file = stack_file()
+    catalogue, settings = load_stack(stack_config(), project_dir, file)
+    principals = resolve_principals(settings)
+    missing = missing_principal_problems(settings, principals, file)
+    if missing and settings.missing_principals == "fail":
+        raise ConfigurationError(missing)
+    for problem in missing:
+        pulumi.log.warn(str(problem))
+    return catalogue, plan_consent(catalogue, settings, principals)
+
+
+def declare_stack(project_dir: Path) -> dict[str, EnterpriseApp]:
+    try:
+        catalogue, plan = checked_plan(project_dir)
+    except ConfigurationError as exc:
+        for problem in exc.problems:
+            pulumi.log.error(str(problem))
+        raise pulumi.RunError(
+            f"{len(exc.problems)} configuration problem(s) listed above; nothing was declared"
+        ) from None
+    apis = read_resource_apis(catalogue, plan.apis())
+    apps = {app.key: EnterpriseApp(app, apis) for app in plan.apps}
+    pulumi.export(
+        "apps",
+        {
+            key: {
+                **app_summary(app),
+                "service_principal_object_id": apps[key].service_principal.object_id,
+            }
+            for key, app in ((a.key, a) for a in plan.apps)
+        },
+    )
+    return apps

@@ -1,0 +1,1 @@
+"""Consent previews: the offline plan and (later) rendered `pulumi preview` diffs."""

@@ -1,0 +1,244 @@
+"""Run the whole program (`__main__.py`) under Pulumi's mock runtime against a fake tenant,
+recording what the engine would see: register requests (with options), invokes and logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.settings import get_root_resource
+
+ROOT = Path(__file__).resolve().parents[2]
+NS = uuid.UUID("6f1c8f3e-0d3b-4a8f-9a53-3c2d6f0b7a11")
+
+
+def fake_id(*parts: str) -> str:
+    return str(uuid.uuid5(NS, "/".join(parts)))
+
+
+@dataclass
+class FakeTenant:
+    """users: object id -> UPN; groups: display name -> (object id, transitive member ids);
+    service_principals: appId -> object id of the tenant's existing service principals."""
+
+    users: dict[str, str] = field(default_factory=dict)
+    groups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    service_principals: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_file(cls, path: Path) -> FakeTenant:
+        import yaml
+
+        data = yaml.safe_load(path.read_text("utf-8"))
+        users = {fake_id("user", upn): upn for upn in data.get("users", [])}
+        by_upn = {upn.lower(): oid for oid, upn in users.items()}
+        groups = {}
+        for name, members in (data.get("groups") or {}).items():
+            ids = [by_upn.get(str(m).lower(), str(m)) for m in members]
+            groups[name] = (fake_id("group", name), ids)
+        sps = {app_id: fake_id("sp", app_id) for app_id in data.get("service_principals", [])}
+        return cls(users=users, groups=groups, service_principals=sps)
+
+
+class NotFound(Exception):
+    pass
+
+
+class TenantMocks(pulumi.runtime.Mocks):
+    def __init__(self, tenant: FakeTenant) -> None:
+        self.tenant = tenant
+        self.invokes: Counter[str] = Counter()
+        self.invoke_args: list[tuple[str, dict[str, Any]]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        inputs = dict(args.inputs)
+        if args.typ == "azuread:index/servicePrincipal:ServicePrincipal":
+            if args.resource_id:  # a read (`.get`)
+                object_id = args.resource_id.rsplit("/", 1)[-1]
+                app_id = next(
+                    (a for a, o in self.tenant.service_principals.items() if o == object_id), ""
+                )
+                return args.resource_id, {"objectId": object_id, "clientId": app_id}
+            object_id = self.tenant.service_principals.get(
+                inputs["clientId"], fake_id("sp", inputs["clientId"])
+            )
+            return f"/servicePrincipals/{object_id}", {**inputs, "objectId": object_id}
+        return fake_id(args.typ, args.name), inputs
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list[Any]]:
+        self.invokes[args.token] += 1
+        self.invoke_args.append((args.token, dict(args.args)))
+        a = args.args
+        if args.token == "azuread:index/getUsers:getUsers":
+            if a.get("returnAll"):
+                found = list(self.tenant.users.items())
+            else:
+                wanted = {u.lower() for u in a.get("userPrincipalNames", [])}
+                found = [(o, u) for o, u in self.tenant.users.items() if u.lower() in wanted]
+                if not found:
+                    raise NotFound("No users were found")
+            return {
+                "objectIds": [o for o, _ in found],
+                "userPrincipalNames": [u for _, u in found],
+                "users": [{"objectId": o, "userPrincipalName": u} for o, u in found],
+            }, []
+        if args.token == "azuread:index/getGroup:getGroup":
+            for name, (object_id, members) in self.tenant.groups.items():
+                if a.get("displayName") == name or a.get("objectId") == object_id:
+                    return {"objectId": object_id, "displayName": name, "members": members}, []
+            raise NotFound(f"No group found matching specified filter: {a}")
+        if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":
+            object_id = self.tenant.service_principals.get(a.get("clientId", ""))
+            if object_id is None:
+                raise NotFound(f"service principal not found: {a}")
+            return {"objectId": object_id, "clientId": a["clientId"]}, []
+        raise NotImplementedError(args.token)
+
+
+@dataclass
+class Registration:
+    type: str
+    name: str
+    urn: str
+    parent: str
+    custom: bool
+    inputs: dict[str, Any]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    retain_on_delete: bool
+    delete_before_replace: bool
+    read: bool = False
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[Registration] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self.registrations.append(
+                Registration(
+                    type=request.type,
+                    name=request.name,
+                    urn=response.urn,
+                    parent=request.parent,
+                    custom=request.custom,
+                    inputs=_plain(request.object),
+                    dependencies=list(request.dependencies),
+                    property_dependencies={
+                        k: list(v.urns) for k, v in request.propertyDependencies.items()
+                    },
+                    retain_on_delete=request.retainOnDelete,
+                    delete_before_replace=request.deleteBeforeReplace,
+                )
+            )
+        return response
+
+    def ReadResource(self, request: Any) -> Any:
+        response = super().ReadResource(request)
+        self.registrations.append(
+            Registration(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                parent=request.parent,
+                custom=True,
+                inputs={"id": request.id},
+                dependencies=list(request.dependencies),
+                property_dependencies={},
+                retain_on_delete=False,
+                delete_before_replace=False,
+                read=True,
+            )
+        )
+        return response
+
+
+def _plain(struct: Any) -> dict[str, Any]:
+    pulumi_mocks._ensure_event_loop()
+    return dict(rpc.deserialize_properties(struct))
+
+
+class _Logs(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelname.lower(), record.getMessage()))
+
+
+@dataclass
+class ProgramRun:
+    registrations: list[Registration]
+    invokes: Counter[str]
+    invoke_args: list[tuple[str, dict[str, Any]]]
+    logs: list[tuple[str, str]]
+    outputs: dict[str, Any]
+    error: BaseException | None
+
+    def of_type(self, typ: str) -> list[Registration]:
+        return [r for r in self.registrations if r.type == typ and not r.read]
+
+    def reads(self) -> list[Registration]:
+        return [r for r in self.registrations if r.read]
+
+    def messages(self, level: str) -> list[str]:
+        return [m for lvl, m in self.logs if lvl == level]
+
+
+def runtime_config(stack_config: dict[str, Any]) -> dict[str, str]:
+    """Config as the language host hands it to the program: structured values as JSON."""
+    return {k: v if isinstance(v, str) else json.dumps(v) for k, v in stack_config.items()}
+
+
+def run_program(
+    stack_config: dict[str, Any],
+    tenant: FakeTenant,
+    stack: str = "dev",
+    preview: bool = True,
+    project_dir: Path = ROOT,
+) -> ProgramRun:
+    mocks = TenantMocks(tenant)
+    monitor = RecordingMonitor(mocks)
+    logger = logging.getLogger(f"entra-consent-mock-{uuid.uuid4()}")
+    logger.propagate = False
+    handler = _Logs()
+    logger.addHandler(handler)
+    pulumi.runtime.set_mocks(
+        mocks, project="entra-consent", stack=stack, preview=preview, logger=logger, monitor=monitor
+    )
+    pulumi.runtime.set_all_config(runtime_config(stack_config))
+    error: list[BaseException] = []
+    outputs: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> Any:
+        try:
+            runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        except Exception as exc:
+            error.append(exc)
+        # Stack exports, resolved (under mocks the root stack never registers them).
+        exported = pulumi.Output.from_input(dict(get_root_resource().outputs))
+        return exported.apply(outputs.update)
+
+    program()
+    return ProgramRun(
+        registrations=monitor.registrations,
+        invokes=mocks.invokes,
+        invoke_args=mocks.invoke_args,
+        logs=handler.records,
+        outputs=outputs,
+        error=error[0] if error else None,
+    )
