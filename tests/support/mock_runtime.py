@@ -97,10 +97,10 @@ class TenantMocks(pulumi.runtime.Mocks):
                     return {"objectId": object_id, "displayName": name, "members": members}, []
             raise NotFound(f"No group found matching specified filter: {a}")
         if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":
-            object_id = self.tenant.service_principals.get(a.get("clientId", ""))
-            if object_id is None:
+            sp_id = self.tenant.service_principals.get(a.get("clientId", ""))
+            if sp_id is None:
                 raise NotFound(f"service principal not found: {a}")
-            return {"objectId": object_id, "clientId": a["clientId"]}, []
+            return {"objectId": sp_id, "clientId": a["clientId"]}, []
         raise NotImplementedError(args.token)
 
 
@@ -166,7 +166,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
 
 
 def _plain(struct: Any) -> dict[str, Any]:
-    pulumi_mocks._ensure_event_loop()
+    pulumi_mocks._ensure_event_loop()  # type: ignore[attr-defined,unused-ignore]
     return dict(rpc.deserialize_properties(struct))
 
 
@@ -230,7 +230,8 @@ def run_program(
         except Exception as exc:
             error.append(exc)
         # Stack exports, resolved (under mocks the root stack never registers them).
-        exported = pulumi.Output.from_input(dict(get_root_resource().outputs))
+        root = get_root_resource()
+        exported = pulumi.Output.from_input(dict(getattr(root, "outputs", {})))
         return exported.apply(outputs.update)
 
     program()
