@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
@@ -49,8 +50,20 @@ class FakeTenant:
         return cls(users=users, groups=groups, service_principals=sps)
 
 
-class NotFound(Exception):
-    pass
+class NotFound(grpc.RpcError):
+    """A data source that finds nothing. The engine hands a provider's invoke error to the SDK as
+    a gRPC error, which the SDK turns into an exception the program can catch (a plain exception
+    raised by `Mocks.call` would instead fail the whole run, unlike the real engine)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def code(self) -> grpc.StatusCode:
+        return grpc.StatusCode.UNKNOWN
+
+    def details(self) -> str:
+        return self.message
 
 
 class TenantMocks(pulumi.runtime.Mocks):
