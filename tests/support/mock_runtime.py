@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import grpc
+import grpc  # type: ignore[import-untyped]
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
@@ -50,7 +50,7 @@ class FakeTenant:
         return cls(users=users, groups=groups, service_principals=sps)
 
 
-class NotFound(grpc.RpcError):
+class NotFound(grpc.RpcError):  # type: ignore[misc]
     """A data source that finds nothing. The engine hands a provider's invoke error to the SDK as
     a gRPC error, which the SDK turns into an exception the program can catch (a plain exception
     raised by `Mocks.call` would instead fail the whole run, unlike the real engine)."""
