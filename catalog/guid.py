@@ -19,7 +19,7 @@ def _checked_guid(value: str) -> str:
     if not is_guid(value):
         raise PydanticCustomError(
             "guid",
-            "malformed GUID {value!r} (write it as 8-4-4-4-12 hexadecimal digits)",
+            "malformed GUID '{value}' (write it as 8-4-4-4-12 hexadecimal digits)",
             {"value": value},
         )
     return value.lower()

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from catalog.catalogue import Catalogue, load_catalogue
 from catalog.guid import Guid, is_guid
@@ -33,6 +33,13 @@ class FeatureSettings(Strict):
     assign: bool | None = Field(
         default=None, description="App role assignments for the users and groups (default: true)."
     )
+
+    @field_validator("optional_scopes", mode="before")
+    @classmethod
+    def _list_or_all(cls, value: Any) -> Any:
+        if value is None or value == "all" or isinstance(value, list):
+            return value
+        raise ValueError(f'must be a list of scope names or "all" (got {value!r})')
 
     @property
     def principals_given(self) -> bool:

@@ -33,5 +33,8 @@ def read_stack_config(project_dir: Path, stack: str) -> dict[str, Any]:
         )
     data, problems = read_yaml(path, file)
     if problems:
-        raise ConfigurationError(problems)
+        # Key paths are given as Pulumi names config keys, without the top-level `config`.
+        raise ConfigurationError(
+            Problem(p.file, p.path.removeprefix("config."), p.message) for p in problems
+        )
     return stack_config_from_text(data, file)
