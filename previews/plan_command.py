@@ -1,0 +1,50 @@
+"""`python -m previews plan`: a stack's desired consent (or its diff against a git ref) from its
+settings and the catalogue alone. No Pulumi CLI, tenant or credentials."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from previews.plan_markdown import plan_markdown
+from previews.stack_plan import plan_stack
+
+
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "plan",
+        help="desired consent of a stack from its settings alone (no CLI, no tenant)",
+        description=(
+            "Print the desired consent matrix of a stack: per app, API and target (tenant, "
+            "user or group as configured), the scopes, with admin-consent-required scopes "
+            "marked, and the app role assignments. Reads Pulumi.<stack>.yaml and the catalogue "
+            "it names; contacts nothing. Exits 1 listing every problem on bad input."
+        ),
+    )
+    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--format",
+        choices=["markdown", "json"],
+        default="markdown",
+        help="output format (default: markdown)",
+    )
+    parser.add_argument(
+        "--project-dir",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="folder holding Pulumi.yaml and the stack files (default: current folder)",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Raises ConfigurationError on bad input (the dispatcher prints it)."""
+    project_dir: Path = args.project_dir
+    doc = plan_stack(project_dir, args.stack)
+    if args.format == "json":
+        sys.stdout.write(doc.model_dump_json(indent=2) + "\n")
+    else:
+        sys.stdout.write(plan_markdown(doc))
+    return 0
