@@ -224,10 +224,14 @@ def _check_apps(
                 ident = (app, list_key, value.lower())
                 earlier = decided.setdefault(ident, (key, fs.assigns))
                 if earlier[1] != fs.assigns:
+                    # Point at the `assign: false` that is actually written in the file.
+                    assigning, not_assigning = (
+                        (earlier[0], key) if earlier[1] else (key, earlier[0])
+                    )
                     add(
-                        ["features", key, "assign"],
-                        f"{value!r} is assigned by {earlier[0] if earlier[1] else key} but not by "
-                        f"{key if earlier[1] else earlier[0]}, which share app {app} (give both the same assign)",
+                        ["features", not_assigning, "assign"],
+                        f"{value!r} is assigned by {assigning} but not by {not_assigning}, "
+                        f"which share app {app} (give both the same assign)",
                     )
 
 
