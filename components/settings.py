@@ -142,7 +142,10 @@ def settings_problems(settings: StackSettings, catalogue: Catalogue, file: str) 
                     add([*at, list_key, index], f"{value!r} listed twice (keep one)")
                 seen.add(value.lower())
                 if list_key == "users" and not (is_guid(value) or "@" in value):
-                    add([*at, list_key, index], f"{value!r} is neither a UPN nor an object id")
+                    add(
+                        [*at, list_key, index],
+                        f"{value!r} is neither a UPN nor an object id (write user@domain or the object id)",
+                    )
         if fs.consent == "principals" and not fs.principals_given:
             add(
                 at,
