@@ -1,0 +1,5 @@
+"""CrossGuard policy pack: nothing beyond the catalogue is ever granted.
+
+The pack judges the resources of a stack itself (never the planner's results) against the
+catalogue it reads from disk. `__main__.py` only builds the pack; the rules live in `rules.py`.
+"""

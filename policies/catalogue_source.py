@@ -1,0 +1,50 @@
+"""Where the pack reads the catalogue from, loaded once per folder and process."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from catalog.catalogue import Catalogue, load_catalogue
+from catalog.problems import ConfigurationError
+
+PACK_DIR = Path(__file__).resolve().parent
+
+
+def catalogue_dir(configured: str | None, pack_dir: Path = PACK_DIR) -> Path:
+    """The configured folder (relative to the pack); by default a bundled `catalog/` inside the
+    pack (a published pack), else the project's `catalog/` next to the pack."""
+    if configured:
+        return (pack_dir / configured).resolve()
+    bundled = pack_dir / "catalog"
+    if (bundled / "apps").is_dir():
+        return bundled
+    return (pack_dir.parent / "catalog").resolve()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    path: Path
+    catalogue: Catalogue | None
+    problems: tuple[str, ...]
+
+    @property
+    def failure(self) -> str:
+        """One line: why the catalogue cannot be used."""
+        shown = "; ".join(self.problems[:5])
+        more = f"; and {len(self.problems) - 5} more" if len(self.problems) > 5 else ""
+        return (
+            f"the catalogue at {self.path} could not be loaded, so nothing can be checked against "
+            f"it: {shown}{more} (fix the catalogue, or the `catalog` setting in the policy config)"
+        )
+
+
+@lru_cache(maxsize=8)
+def load(path: Path) -> Loaded:
+    try:
+        return Loaded(path, load_catalogue(path), ())
+    except ConfigurationError as exc:
+        return Loaded(path, None, tuple(str(p) for p in exc.problems))
+    except Exception as exc:  # never pass open: any failure is reported as a violation
+        return Loaded(path, None, (f"{type(exc).__name__}: {exc}",))

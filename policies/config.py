@@ -1,0 +1,158 @@
+"""Policy config: what each rule accepts, its JSON schema (for the CLI and editors) and parsing.
+
+Settings arrive from the engine per policy (`Configure`), as JSON: numbers come as floats and
+defaults from the schema are applied by the CLI only, so every key has a default here too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from catalog.problems import Problem, problems_from_validation
+
+DEFAULT_PRIVILEGE_THRESHOLD = 4
+ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"]
+SCHEMA_FILE = Path(__file__).resolve().parent / "config.schema.json"
+
+Scopes = list[Annotated[str, Field(min_length=1)]]
+
+
+class RuleConfig(BaseModel):
+    """Settings every rule accepts."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    catalog: str | None = Field(
+        default=None,
+        description=(
+            "Catalogue folder, relative to the policy pack. Default: the pack's own catalog/ "
+            "when bundled, else the project's catalog/ next to the pack."
+        ),
+    )
+
+
+class PrivilegedConfig(RuleConfig):
+    """Settings of `tenant-wide-privileged-scopes`."""
+
+    allowances: dict[str, dict[str, Scopes]] = Field(
+        default_factory=dict,
+        description=(
+            "Privileged scopes allowed tenant-wide: catalogue app key (or client id) -> "
+            "catalogue API key -> scopes."
+        ),
+    )
+    privilegeThreshold: Annotated[int, Field(ge=1, le=5)] = Field(
+        default=DEFAULT_PRIVILEGE_THRESHOLD,
+        description=(
+            "Microsoft privilege level (1-5) from which a scope counts as high privilege; "
+            "admin-consent-required scopes always count."
+        ),
+    )
+
+    def allowed(self, app_key: str | None, client_id: str | None, api_key: str) -> frozenset[str]:
+        out: set[str] = set()
+        for key, apis in self.allowances.items():
+            if key == app_key or (client_id is not None and key.lower() == client_id):
+                out.update(apis.get(api_key, []))
+        return frozenset(out)
+
+
+_CATALOG_SCHEMA: dict[str, Any] = {
+    "type": "string",
+    "description": RuleConfig.model_fields["catalog"].description,
+}
+
+COMMON_PROPERTIES: dict[str, dict[str, Any]] = {"catalog": _CATALOG_SCHEMA}
+
+PRIVILEGED_PROPERTIES: dict[str, dict[str, Any]] = {
+    "catalog": _CATALOG_SCHEMA,
+    "allowances": {
+        "type": "object",
+        "description": PrivilegedConfig.model_fields["allowances"].description,
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+            },
+        },
+    },
+    "privilegeThreshold": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 5,
+        "default": DEFAULT_PRIVILEGE_THRESHOLD,
+        "description": PrivilegedConfig.model_fields["privilegeThreshold"].description,
+    },
+}
+
+
+M = TypeVar("M", bound=RuleConfig)
+
+
+def parse_config(
+    model: type[M], policy: str, raw: Mapping[str, Any] | None
+) -> tuple[M | None, list[Problem]]:
+    """The rule's settings, or the problems with them (one line each)."""
+    data = {k: v for k, v in (raw or {}).items() if k != "enforcementLevel"}
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        return None, problems_from_validation(exc, "policy config", [policy])
+
+
+def config_file_schema(rules: Mapping[str, Mapping[str, dict[str, Any]]]) -> dict[str, Any]:
+    """JSON schema of a `--policy-pack-config` file for this pack (rule name -> properties)."""
+    level = {"type": "string", "enum": ENFORCEMENT_LEVELS}
+    properties: dict[str, Any] = {"all": level}
+    for name, props in rules.items():
+        properties[name] = {
+            "oneOf": [
+                level,
+                {
+                    "type": "object",
+                    "properties": {"enforcementLevel": level, **props},
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "entra-consent policy pack config",
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": False,
+    }
+
+
+def schema_text() -> str:
+    from .rules import RULES
+
+    schema = config_file_schema({rule.name: rule.schema for rule in RULES})
+    return json.dumps(schema, indent=2) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write or check policies/config.schema.json.")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the file is out of date")
+    args = parser.parse_args(argv)
+    text = schema_text()
+    if args.check:
+        if not SCHEMA_FILE.exists() or SCHEMA_FILE.read_text("utf-8") != text:
+            print(f"{SCHEMA_FILE}: out of date (run python -m policies.config)")
+            return 1
+        print(f"{SCHEMA_FILE}: up to date")
+        return 0
+    SCHEMA_FILE.write_text(text, "utf-8")
+    print(f"{SCHEMA_FILE}: written")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,227 @@
+"""Drive the policy pack the way the engine does: start `policies/__main__.py`, read its port,
+and speak the analyzer gRPC protocol; turn mock-runtime program runs into engine resources."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import grpc  # type: ignore[import-untyped]
+import pulumi
+from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from tests.support.mock_runtime import ROOT, FakeTenant, ProgramRun, TenantMocks
+
+PACK_MAIN = ROOT / "policies" / "__main__.py"
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown string at preview
+STACK_TYPE = "pulumi:pulumi:Stack"
+SP_TYPE = "azuread:index/servicePrincipal:ServicePrincipal"
+LEVELS = {
+    "advisory": analyzer_pb2.ADVISORY,
+    "mandatory": analyzer_pb2.MANDATORY,
+    "remediate": analyzer_pb2.REMEDIATE,
+    "disabled": analyzer_pb2.DISABLED,
+}
+LEVEL_NAMES = {v: k for k, v in LEVELS.items()}
+_OPTIONS = [
+    ("grpc.max_receive_message_length", 400 * 1024 * 1024),
+    ("grpc.max_send_message_length", 400 * 1024 * 1024),
+]
+
+
+@dataclass
+class EngineResource:
+    """A resource as the engine holds it in the planned snapshot."""
+
+    type: str
+    name: str
+    urn: str
+    parent: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    custom: bool = True
+    read: bool = False
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    policy: str
+    level: str
+    message: str
+    urn: str
+
+    @property
+    def resource(self) -> str | None:
+        return self.urn.rsplit("::", 1)[-1] if self.urn else None
+
+
+def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+    out = struct_pb2.Struct()
+    out.update(dict(values))
+    return out
+
+
+def stack_urn(stack: str = "dev", project: str = "entra-consent") -> str:
+    return f"urn:pulumi:{stack}::{project}::{STACK_TYPE}::{project}-{stack}"
+
+
+def engine_resources(run: ProgramRun, tenant: FakeTenant, preview: bool) -> list[EngineResource]:
+    """The planned snapshot of a mock run: outputs from the same mocks the run used. At preview,
+    a managed service principal's object id is unknown, and so is every input fed from it."""
+    if run.error is not None:
+        raise AssertionError(f"program run failed: {run.error}")
+    mocks = TenantMocks(tenant)
+    managed = {r.urn for r in run.registrations if r.custom and not r.read}
+    root = stack_urn()
+    out = [EngineResource(STACK_TYPE, "entra-consent-dev", root, custom=False)]
+    for r in run.registrations:
+        inputs = dict(r.inputs)
+        outputs: dict[str, Any] = {}
+        if r.read:
+            _, outputs = mocks.new_resource(
+                pulumi.runtime.MockResourceArgs(r.type, r.name, {}, None, inputs["id"], True)
+            )
+            inputs = {}
+        elif r.custom:
+            if preview:
+                for key, deps in r.property_dependencies.items():
+                    if key in inputs and any(d in managed for d in deps):
+                        inputs[key] = UNKNOWN
+            _, outputs = mocks.new_resource(
+                pulumi.runtime.MockResourceArgs(r.type, r.name, dict(r.inputs), None, None, True)
+            )
+            outputs = {**outputs, **inputs}
+            if preview and r.type == SP_TYPE:
+                outputs["objectId"] = UNKNOWN
+        out.append(
+            EngineResource(
+                type=r.type,
+                name=r.name,
+                urn=r.urn,
+                parent=r.parent,
+                inputs=inputs,
+                outputs=dict(outputs),
+                dependencies=list(r.dependencies),
+                property_dependencies={k: list(v) for k, v in r.property_dependencies.items()},
+                custom=r.custom,
+                read=r.read,
+            )
+        )
+    return out
+
+
+def stack_request(resources: Iterable[EngineResource]) -> analyzer_pb2.AnalyzeStackRequest:
+    return analyzer_pb2.AnalyzeStackRequest(
+        resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r.type,
+                properties=_struct(r.outputs),
+                urn=r.urn,
+                name=r.name,
+                options=analyzer_pb2.AnalyzerResourceOptions(parent=r.parent),
+                parent=r.parent,
+                dependencies=r.dependencies,
+                propertyDependencies={
+                    k: analyzer_pb2.AnalyzerPropertyDependencies(urns=v)
+                    for k, v in r.property_dependencies.items()
+                },
+            )
+            for r in resources
+        ]
+    )
+
+
+def policy_config(config: Mapping[str, Any]) -> analyzer_pb2.ConfigureAnalyzerRequest:
+    """A `--policy-pack-config` document as the CLI hands it over: every named policy with its
+    enforcement level (mandatory unless given) and its other properties."""
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, value in config.items():
+        settings = {"enforcementLevel": value} if isinstance(value, str) else dict(value)
+        level = settings.pop("enforcementLevel", "mandatory")
+        request.policyConfig[name].CopyFrom(
+            analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=_struct(settings))
+        )
+    return request
+
+
+class PolicyPackProcess:
+    """The pack as the CLI runs it: a subprocess serving the analyzer protocol."""
+
+    def __init__(self, main: Path = PACK_MAIN) -> None:
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
+        self.process = subprocess.Popen(
+            [sys.executable, str(main)],
+            cwd=main.parent,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline().decode().strip()
+        if not line.isdigit():
+            self.close()
+            raise RuntimeError(f"policy pack did not print a port: {line!r}\n{self.stderr()}")
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{line}", options=_OPTIONS)
+        grpc.channel_ready_future(self.channel).result(timeout=30)
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+
+    def stderr(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+    def info(self) -> analyzer_pb2.AnalyzerInfo:
+        info: analyzer_pb2.AnalyzerInfo = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+        return info
+
+    def configure(self, config: Mapping[str, Any]) -> None:
+        self.stub.Configure(policy_config(config))
+
+    def analyze_stack(self, resources: Iterable[EngineResource]) -> list[Diagnostic]:
+        return _diagnostics(self.stub.AnalyzeStack(stack_request(resources), timeout=600))
+
+    def analyze(self, resource: EngineResource) -> list[Diagnostic]:
+        request = analyzer_pb2.AnalyzeRequest(
+            type=resource.type,
+            properties=_struct(resource.inputs),
+            urn=resource.urn,
+            name=resource.name,
+            options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent),
+        )
+        # The engine files a resource policy's violations under the analyzed resource.
+        return [
+            d if d.urn else Diagnostic(d.policy, d.level, d.message, resource.urn)
+            for d in _diagnostics(self.stub.Analyze(request, timeout=60))
+        ]
+
+    def analyze_all(self, resources: list[EngineResource]) -> list[Diagnostic]:
+        """What one preview reports: `Analyze` per registered resource, then `AnalyzeStack`."""
+        found: list[Diagnostic] = []
+        for r in resources:
+            if r.type != STACK_TYPE and not r.read:
+                found.extend(self.analyze(r))
+        return found + self.analyze_stack(resources)
+
+    def close(self) -> None:
+        if getattr(self, "channel", None) is not None:
+            self.channel.close()
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._stderr.close()
+
+
+def _diagnostics(response: analyzer_pb2.AnalyzeResponse) -> list[Diagnostic]:
+    return [
+        Diagnostic(d.policyName, LEVEL_NAMES[d.enforcementLevel], d.message, d.urn)
+        for d in response.diagnostics
+    ]

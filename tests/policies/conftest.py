@@ -1,0 +1,18 @@
+"""One policy pack process per test module (starting it costs about half a second)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.policies.analyzer import PolicyPackProcess
+
+
+@pytest.fixture(scope="module")
+def pack() -> Iterator[PolicyPackProcess]:
+    process = PolicyPackProcess()
+    try:
+        yield process
+    finally:
+        process.close()

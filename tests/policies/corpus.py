@@ -1,0 +1,181 @@
+"""Violation cases as small files: a resource set (or stack settings), the policy config, and
+exactly the violations expected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from tests.policies.analyzer import SP_TYPE, STACK_TYPE, UNKNOWN, EngineResource, stack_urn
+from tests.support.mock_runtime import fake_id
+
+CASES = Path(__file__).resolve().parent / "cases"
+COMPONENT = "entra-consent:index:EnterpriseApp"
+GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
+ASSIGNMENT_TYPE = "azuread:index/appRoleAssignment:AppRoleAssignment"
+RULE_NAMES = [
+    "catalogue-scopes-only",
+    "catalogue-apps-only",
+    "no-first-party-service-principals",
+    "tenant-wide-privileged-scopes",
+    "one-grant-per-target",
+    "default-app-role",
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ResourceSpec(Strict):
+    """`sp`: a managed service principal (in an EnterpriseApp component); `api`: a read one;
+    `grant` (client, api by name) and `assignment` (app by name). `link: false` records no
+    dependencies; `props` overrides property values ("unknown" for a preview unknown)."""
+
+    kind: Literal["sp", "api", "grant", "assignment"]
+    name: str
+    clientId: str | None = None
+    client: str | None = None
+    api: str | None = None
+    app: str | None = None
+    claimValues: list[str] | Literal["unknown"] | None = None
+    user: str | None = None
+    appRoleId: str | None = None
+    principal: str | None = None
+    link: bool = True
+    props: dict[str, Any] = Field(default_factory=dict)
+
+
+class Expected(Strict):
+    policy: str
+    resource: str | None
+    mentions: list[str] = Field(default_factory=list)
+
+
+class Case(Strict):
+    description: str
+    stack: dict[str, Any] | None = None
+    stack_file: str | None = None
+    resources: list[ResourceSpec] | None = None
+    preview: bool = False
+    catalog: str | None = None
+    policy_config: dict[str, Any] = Field(default_factory=dict)
+    expect: list[Expected]
+
+    def config(self) -> dict[str, Any]:
+        config = {k: dict(v) if isinstance(v, dict) else v for k, v in self.policy_config.items()}
+        if self.catalog is not None:
+            # relative to the pack, as the policy config is
+            path = str(Path("..") / "tests" / "policies" / self.catalog)
+            for rule in RULE_NAMES:
+                entry = config.setdefault(rule, {})
+                if isinstance(entry, str):
+                    entry = config[rule] = {"enforcementLevel": entry}
+                entry["catalog"] = path
+        return config
+
+
+def load_case(path: Path) -> Case:
+    return Case.model_validate(yaml.safe_load(path.read_text("utf-8")))
+
+
+def case_files() -> list[Path]:
+    return sorted(CASES.glob("*.yaml"))
+
+
+def _urn(typ: str, name: str, parent_type: str | None = None) -> str:
+    types = f"{parent_type}${typ}" if parent_type else typ
+    return f"urn:pulumi:dev::entra-consent::{types}::{name}"
+
+
+def build_resources(specs: list[ResourceSpec], preview: bool) -> list[EngineResource]:
+    """The engine's view of a hand-written resource set, linked as the program links it."""
+    root = stack_urn()
+    out = [EngineResource(STACK_TYPE, "entra-consent-dev", root, custom=False)]
+    sps: dict[str, EngineResource] = {}
+    managed: set[str] = set()
+    for spec in specs:
+        if spec.kind == "api":
+            object_id = fake_id("sp", spec.clientId or "")
+            r = EngineResource(
+                SP_TYPE,
+                spec.name,
+                _urn(SP_TYPE, spec.name, STACK_TYPE),
+                parent=root,
+                outputs={"clientId": spec.clientId, "objectId": object_id},
+                read=True,
+            )
+        elif spec.kind == "sp":
+            component = EngineResource(
+                COMPONENT, spec.name, _urn(COMPONENT, spec.name, STACK_TYPE), root, custom=False
+            )
+            out.append(component)
+            inputs = {"clientId": spec.clientId, "useExisting": True}
+            object_id = UNKNOWN if preview else fake_id("sp", spec.clientId or "")
+            r = EngineResource(
+                SP_TYPE,
+                f"{spec.name}-sp",
+                _urn(SP_TYPE, f"{spec.name}-sp", COMPONENT),
+                parent=component.urn,
+                inputs=inputs,
+                outputs={**inputs, "objectId": object_id},
+            )
+            managed.add(spec.name)
+        else:
+            r = _dependent(spec, sps, managed, preview)
+        for key, value in spec.props.items():
+            r.outputs[key] = UNKNOWN if value == "unknown" else value
+            if not r.read:
+                r.inputs[key] = r.outputs[key]
+        sps[spec.name] = r
+        out.append(r)
+    return out
+
+
+def _dependent(
+    spec: ResourceSpec, sps: dict[str, EngineResource], managed: set[str], preview: bool
+) -> EngineResource:
+    refs = (
+        {"servicePrincipalObjectId": spec.client, "resourceServicePrincipalObjectId": spec.api}
+        if spec.kind == "grant"
+        else {"resourceObjectId": spec.app}
+    )
+    inputs: dict[str, Any] = {}
+    deps: dict[str, list[str]] = {}
+    for key, ref in refs.items():
+        if ref is None:
+            continue
+        target = sps[ref]
+        unknown = preview and ref in managed
+        inputs[key] = UNKNOWN if unknown else target.outputs["objectId"]
+        if spec.link:
+            deps[key] = [target.urn]
+    if spec.kind == "grant":
+        typ = GRANT_TYPE
+        if spec.claimValues is not None:
+            inputs["claimValues"] = UNKNOWN if spec.claimValues == "unknown" else spec.claimValues
+        if spec.user is not None:
+            inputs["userObjectId"] = spec.user
+    else:
+        typ = ASSIGNMENT_TYPE
+        inputs["appRoleId"] = spec.appRoleId
+        inputs["principalObjectId"] = spec.principal
+    owner = spec.client or spec.app
+    parent = stack_urn()
+    parent_type = STACK_TYPE
+    if owner is not None and owner in managed:
+        parent = _urn(COMPONENT, owner, STACK_TYPE)
+        parent_type = COMPONENT
+    return EngineResource(
+        typ,
+        spec.name,
+        _urn(typ, spec.name, parent_type),
+        parent=parent,
+        inputs=inputs,
+        outputs=dict(inputs),
+        dependencies=sorted({u for urns in deps.values() for u in urns}),
+        property_dependencies=deps,
+    )

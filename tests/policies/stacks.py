@@ -1,0 +1,49 @@
+"""Engine resources of whole-program runs under the mock runtime, cached per stack config."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tests.policies.analyzer import EngineResource, engine_resources
+from tests.policies.corpus import Case, build_resources
+from tests.support.mock_runtime import ROOT, FakeTenant, run_program
+
+TENANT_FILE = ROOT / "tests" / "tenants" / "contoso.yaml"
+EXAMPLE_CONFIG = ROOT / "policies" / "config.example.json"
+
+
+def example_stacks() -> list[Path]:
+    return sorted(ROOT.glob("Pulumi.*.yaml"))
+
+
+def stack_config(path: Path) -> dict[str, Any]:
+    return dict(yaml.safe_load(path.read_text("utf-8"))["config"])
+
+
+def example_policy_config() -> dict[str, Any]:
+    return dict(json.loads(EXAMPLE_CONFIG.read_text("utf-8")))
+
+
+@cache
+def _program(config_json: str, preview: bool) -> tuple[EngineResource, ...]:
+    tenant = FakeTenant.from_file(TENANT_FILE)
+    run = run_program(json.loads(config_json), tenant, preview=preview)
+    return tuple(engine_resources(run, tenant, preview))
+
+
+def program_resources(config: dict[str, Any], preview: bool) -> list[EngineResource]:
+    return list(_program(json.dumps(config, sort_keys=True), preview))
+
+
+def case_resources(case: Case) -> list[EngineResource]:
+    if case.resources is not None:
+        return build_resources(case.resources, case.preview)
+    if case.stack_file is not None:
+        return program_resources(stack_config(ROOT / case.stack_file), case.preview)
+    assert case.stack is not None, "a case needs resources, stack or stack_file"
+    return program_resources(case.stack, case.preview)

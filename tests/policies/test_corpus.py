@@ -1,0 +1,35 @@
+"""Every case of the violation corpus produces exactly its expected violations, no more."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.policies.analyzer import PolicyPackProcess
+from tests.policies.corpus import case_files, load_case
+from tests.policies.stacks import case_resources
+
+
+def test_corpus_is_large_enough() -> None:
+    violating = [p for p in case_files() if load_case(p).expect]
+    assert len(violating) >= 15
+
+
+@pytest.mark.parametrize("path", case_files(), ids=lambda p: p.stem)
+def test_case(pack: PolicyPackProcess, path: Path) -> None:
+    case = load_case(path)
+    pack.configure(case.config())
+    found = pack.analyze_all(case_resources(case))
+
+    shown = "\n".join(f"  {d.policy} @ {d.resource} [{d.level}]: {d.message}" for d in found)
+    got = sorted((d.policy, d.resource or "") for d in found)
+    want = sorted((e.policy, e.resource or "") for e in case.expect)
+    assert got == want, f"{path.name}: violations differ; found:\n{shown}"
+    for expected in case.expect:
+        (diagnostic,) = [
+            d for d in found if (d.policy, d.resource) == (expected.policy, expected.resource)
+        ]
+        assert diagnostic.level == "mandatory", shown
+        missing = [m for m in expected.mentions if m not in diagnostic.message]
+        assert not missing, f"{path.name}: {expected.policy} message lacks {missing}:\n{shown}"
