@@ -16,6 +16,7 @@ import grpc  # type: ignore[import-untyped]
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
+from pulumi.runtime.settings import ROOT as ROOT_RESOURCE
 from pulumi.runtime.settings import get_root_resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,6 +230,9 @@ def run_program(
     logger.propagate = False
     handler = _Logs()
     logger.addHandler(handler)
+    # A fresh root stack per run: `set_mocks` keeps an existing one, and with it the previous
+    # run's exports (a failed run would report another run's outputs).
+    ROOT_RESOURCE.set(None)
     pulumi.runtime.set_mocks(
         mocks, project="entra-consent", stack=stack, preview=preview, logger=logger, monitor=monitor
     )
