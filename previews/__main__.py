@@ -8,10 +8,11 @@ import sys
 from collections.abc import Sequence
 
 from catalog.problems import ConfigurationError
-from previews import plan_command
+from previews import plan_command, render_command
 
 SUBCOMMANDS = [
     plan_command,
+    render_command,
 ]
 
 EXIT_BAD_INPUT = 1
