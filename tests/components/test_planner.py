@@ -85,7 +85,11 @@ def test_per_user_scopes_covered_tenant_wide_are_left_out(catalogue: Catalogue) 
     grants = grants_by_target(mail)
     adele = Target("user", uid("adele@contoso.com"))
     assert set(grants) == {TENANT, adele}
-    assert grants[adele] == ("Calendars.ReadWrite", "Calendars.ReadWrite.Shared", "OnlineMeetings.ReadWrite")  # fmt: skip
+    assert grants[adele] == (
+        "Calendars.ReadWrite",
+        "Calendars.ReadWrite.Shared",
+        "OnlineMeetings.ReadWrite",
+    )
     assert not set(grants[adele]) & set(grants[TENANT])
 
 
@@ -132,7 +136,9 @@ def test_groups_expand_to_user_members_for_grants_and_are_assigned_as_groups(
     todo = app_plan(plan_consent(catalogue, s, resolved), "m365-jira-todo")
     everyone = {uid(u) for u in [*members, "lee@contoso.com"]}
     assert {g.target for g in todo.grants} == {Target("user", u) for u in everyone}
-    assert all(g.scopes == tuple(sorted(catalogue.features["todo"].scopes(GRAPH))) for g in todo.grants)  # fmt: skip
+    assert all(
+        g.scopes == tuple(sorted(catalogue.features["todo"].scopes(GRAPH))) for g in todo.grants
+    )
     assert {a.principal for a in todo.assignments} == {
         Target("group", fake_id("group", "Jira Users")),
         Target("user", uid("lee@contoso.com")),
@@ -263,7 +269,9 @@ def feature_settings(draw: st.DrawFn, key: str) -> dict[str, Any]:
         if groups:
             out["groups"] = groups
     if "users" in out or "groups" in out:
-        out["assign"] = draw(st.sampled_from([None, True] if consent == "tenant" else [None, True, False]))  # fmt: skip
+        out["assign"] = draw(
+            st.sampled_from([None, True] if consent == "tenant" else [None, True, False])
+        )
         if out["assign"] is None:
             del out["assign"]
     offered = sorted(feature.optional_scopes())
@@ -272,7 +280,9 @@ def feature_settings(draw: st.DrawFn, key: str) -> dict[str, Any]:
         if choice == "all":
             out["optional_scopes"] = "all"
         elif choice == "some":
-            out["optional_scopes"] = draw(st.lists(st.sampled_from(offered), unique=True, min_size=1))  # fmt: skip
+            out["optional_scopes"] = draw(
+                st.lists(st.sampled_from(offered), unique=True, min_size=1)
+            )
     return out
 
 
@@ -312,7 +322,11 @@ def expected_access(
         feature = catalogue.features[key]
         if feature.app != app or fs.consent == "none":
             continue
-        optional = feature.optional_scopes() if fs.optional_scopes == "all" else set(fs.optional_scopes or ())  # fmt: skip
+        optional = (
+            feature.optional_scopes()
+            if fs.optional_scopes == "all"
+            else set(fs.optional_scopes or ())
+        )
         scopes = feature.scopes(api, optional)
         if fs.consent == "tenant":
             tenant |= scopes
@@ -342,7 +356,9 @@ def test_properties_of_resolved_plans(catalogue: Catalogue, data: st.DataObject)
     counts = Counter((g.app, g.api, g.target) for g in plan.grants)
     assert all(n == 1 for n in counts.values())
     # One app plan per enabled app, assignments unique.
-    assert sorted(a.key for a in plan.apps) == sorted({catalogue.features[k].app for k in s.features})  # fmt: skip
+    assert sorted(a.key for a in plan.apps) == sorted(
+        {catalogue.features[k].app for k in s.features}
+    )
     assert len(set(plan.assignments)) == len(plan.assignments)
 
     tenant_scopes = {(g.app, g.api): set(g.scopes) for g in plan.grants if g.target == TENANT}
