@@ -495,3 +495,22 @@ def test_users_only_are_looked_up_by_upn_in_one_invoke() -> None:
     assert run.messages("warning") == [
         "Pulumi.users.yaml: entra-consent:features.jemhc-graph.users[1]: user 'departed@contoso.com' not found in the tenant (skipped, as entra-consent:missing_principals is skip)"
     ]
+
+
+def test_users_and_groups_named_by_object_id() -> None:
+    group, alex = fake_id("group", "Jira Users"), uid("alex.wilber@contoso.com")
+    config = {
+        "entra-consent:features": {
+            "todo": {"consent": "principals", "groups": [group], "users": [alex.upper()]}
+        }
+    }
+    run = run_program(config, FakeTenant.from_file(CONTOSO), stack="ids")
+    assert_well_formed(run)
+    assert (GET_GROUP, {"objectId": group, "includeTransitiveMembers": True}) in run.invoke_args
+    members = ["megan.bowen@contoso.com", "lee.gu@contoso.com", "adele.vance@contoso.com"]
+    assert sorted(g.inputs["userObjectId"] for g in run.of_type(GRANT_TYPE)) == sorted(
+        [alex, *(uid(m) for m in members)]
+    )
+    assert sorted(a.inputs["principalObjectId"] for a in run.of_type(ASSIGNMENT_TYPE)) == sorted(
+        [group, alex]
+    )
