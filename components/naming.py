@@ -36,3 +36,11 @@ def resource_api_name(api: str) -> str:
 def resource_api_id(object_id: str) -> str:
     """Import/read id of a service principal in azuread 6.x."""
     return f"/servicePrincipals/{object_id}"
+
+
+def urn(project: str, stack: str, typ: str, name: str, parent_type: str = "") -> str:
+    """The URN the engine gives a resource. `parent_type` is the parent's qualified type: empty
+    for the stack's direct children (the EnterpriseApp components), `ENTERPRISE_APP_TYPE` for
+    a component's service principal, grants and assignments."""
+    qualified = f"{parent_type}${typ}" if parent_type else typ
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"

@@ -58,12 +58,10 @@ def build_import(
     `existing_components` (the stack already ran `pulumi up`) they are named by URN instead."""
     resources: list[ImportResource] = []
     name_table: dict[str, str] = {}
-    sp_ids: dict[str, str] = {}
     for sp in report.service_principals:
         if sp.object_id is None or sp.resource is None:
             continue  # missing, or an app this stack does not enable
-        parent = enterprise_app_name(sp.app)
-        sp_ids[sp.app] = sp.object_id
+        app, parent = sp.app, enterprise_app_name(sp.app)
         if existing_components:
             name_table[parent] = urn(project, stack, ENTERPRISE_APP_TYPE, parent)
         else:
@@ -76,26 +74,26 @@ def build_import(
                 parent=parent,
             )
         )
-    for grant in report.grants:
-        if grant.status in ("match", "drifted") and grant.resource and grant.grant_id:
-            resources.append(
-                ImportResource(
-                    type=GRANT_TYPE,
-                    name=grant.resource,
-                    id=grant_import_id(grant.grant_id),
-                    parent=enterprise_app_name(grant.app),
-                )
+        grants = [
+            ImportResource(
+                type=GRANT_TYPE, name=g.resource, id=grant_import_id(g.grant_id), parent=parent
             )
-    for assignment in report.assignments:
-        if assignment.status == "match" and assignment.resource and assignment.assignment_id:
-            resources.append(
-                ImportResource(
-                    type=ASSIGNMENT_TYPE,
-                    name=assignment.resource,
-                    id=assignment_import_id(sp_ids[assignment.app], assignment.assignment_id),
-                    parent=enterprise_app_name(assignment.app),
-                )
+            for g in report.grants
+            if g.app == app and g.status in ("match", "drifted") and g.resource and g.grant_id
+        ]
+        assignments = [
+            ImportResource(
+                type=ASSIGNMENT_TYPE,
+                name=a.resource,
+                id=assignment_import_id(sp.object_id, a.assignment_id),
+                parent=parent,
             )
+            for a in report.assignments
+            if a.app == app and a.status == "match" and a.resource and a.assignment_id
+        ]
+        resources += sorted(grants, key=lambda r: r.name) + sorted(
+            assignments, key=lambda r: r.name
+        )
     _check_names(resources, name_table)
     return ImportDocument(name_table=name_table, resources=resources)
 

@@ -1,0 +1,388 @@
+"""`discover` end to end: a fake Microsoft Graph on 127.0.0.1 (paged, throttled, flaky), the
+drift report's classification, and the import file checked against the resources the program
+registers under Pulumi's mock runtime."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from components.naming import ENTERPRISE_APP_TYPE, urn
+from components.stack_file import read_stack_config
+from previews.discover import main
+from previews.drift import DriftReport
+from previews.graph_client import GRAPH_TOKEN_ENV
+from previews.import_file import ImportDocument
+from tests.previews.conftest import REPO
+from tests.previews.discover.fake_graph import TOKEN, FakeGraph, Fault, load_tenant
+from tests.support.mock_runtime import FakeTenant, ProgramRun, run_program
+
+TENANT_FILE = Path(__file__).resolve().parent / "discover" / "tenant.yaml"
+PROJECT = "entra-consent"
+STACK = "dev"
+GRAPH_API = "microsoft-graph"
+
+# (app, api, target) -> status, for the fixture tenant against Pulumi.dev.yaml.
+EXPECTED_GRANTS = {
+    ("jemhc", "exchange-online", "tenant"): "match",
+    ("jemhc", GRAPH_API, "tenant"): "drifted",
+    ("jemhc", GRAPH_API, "jira-support@contoso.com"): "missing",
+    ("m365-jira-mail", GRAPH_API, "adele.vance@contoso.com"): "match",
+    ("m365-jira-mail", GRAPH_API, "megan.bowen@contoso.com"): "match",
+    ("m365-jira-mail", GRAPH_API, "lee.gu@contoso.com"): "drifted",
+    ("m365-jira-mail", GRAPH_API, "alex.wilber@contoso.com"): "missing",
+    ("m365-jira-mail", GRAPH_API, "pat.doe@contoso.com"): "unmanaged",
+    ("m365-jira-mail", "00000003-0000-0ff1-ce00-000000000000", "tenant"): "unmanaged",
+    ("m365-jira-teams", GRAPH_API, "tenant"): "match",
+    ("m365-jira-teams", GRAPH_API, "megan.bowen@contoso.com"): "unmanaged",
+    ("m365-jira-teams-jsm-portal", GRAPH_API, "tenant"): "missing",
+    ("m365-jira-todo", GRAPH_API, "tenant"): "unmanaged",
+}
+EXPECTED_ASSIGNMENTS = {
+    ("jemhc", "jira-support@contoso.com"): "match",
+    ("m365-jira-mail", "Jira Users"): "match",
+    ("m365-jira-mail", "alex.wilber@contoso.com"): "match",
+    ("m365-jira-mail", "adele.vance@contoso.com"): "missing",
+    ("m365-jira-mail", "pat.doe@contoso.com"): "unmanaged",
+}
+EXPECTED_SERVICE_PRINCIPALS = {
+    "jemhc": "present",
+    "m365-jira-mail": "drifted",
+    "m365-jira-teams": "present",
+    "m365-jira-teams-jsm-portal": "missing",
+    "m365-jira-todo": "drifted",
+}
+
+
+@pytest.fixture
+def graph() -> Iterator[FakeGraph]:
+    data, _ = load_tenant(TENANT_FILE)
+    with FakeGraph(data, page_size=2) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def program() -> ProgramRun:
+    """The dev stack under the mock runtime, against the tenant the fake Graph extends."""
+    _, tenant = load_tenant(TENANT_FILE)
+    run = run_program(read_stack_config(REPO, STACK), tenant, stack=STACK)
+    assert run.error is None, run.error
+    return run
+
+
+def discover(
+    graph: FakeGraph, out: Path, *extra: str, monkeypatch: pytest.MonkeyPatch, token: str = TOKEN
+) -> int:
+    monkeypatch.setenv(GRAPH_TOKEN_ENV, token)
+    args = ["--stack", STACK, "--project-dir", str(REPO), "--graph-url", graph.base_url]
+    return main([*args, "--out", str(out), *extra])
+
+
+def read_report(out: Path) -> DriftReport:
+    return DriftReport.model_validate_json((out / "drift.json").read_text("utf-8"))
+
+
+def read_import(out: Path) -> ImportDocument:
+    return ImportDocument.model_validate_json((out / "import.json").read_text("utf-8"))
+
+
+def test_discover_classifies_grants_assignments_and_service_principals(
+    graph: FakeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    app_sp = "82495fa5-18b8-5a3d-9aa7-c72afbc5f2b7"  # m365-jira-mail, as fake_id derives it
+    grants_path = f"/v1.0/servicePrincipals/{app_sp}/oauth2PermissionGrants"
+    graph.faults += [
+        Fault(grants_path, status=429, headers={"Retry-After": "1"}),
+        Fault(grants_path, status=503, page="2"),
+    ]
+    code = discover(graph, tmp_path, monkeypatch=monkeypatch)
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert graph.methods() == {"GET"}
+
+    report = read_report(tmp_path)
+    grants = {(g.app, g.api, g.user or g.target): g.status for g in report.grants}
+    assert grants == EXPECTED_GRANTS
+    assignments = {(a.app, a.principal_name): a.status for a in report.assignments}
+    assert assignments == EXPECTED_ASSIGNMENTS
+    sps = {s.app: s.status for s in report.service_principals}
+    assert sps == EXPECTED_SERVICE_PRINCIPALS
+    assert not report.in_sync and report.problems == []
+
+    by_user = {g.user: g for g in report.grants if g.app == "m365-jira-mail"}
+    lee = by_user["lee.gu@contoso.com"]
+    assert (lee.extra_scopes, lee.fewer_scopes) == ([], ["Group.ReadWrite.All", "Place.Read.All"])
+    jemhc = next(
+        g for g in report.grants if (g.app, g.api, g.target) == ("jemhc", GRAPH_API, "tenant")
+    )
+    assert (jemhc.extra_scopes, jemhc.fewer_scopes) == (["User.Read"], [])
+    assert "not in the stack's config" in by_user["pat.doe@contoso.com"].note
+
+    # The throttled page was asked again after the server's Retry-After; the 503 page too.
+    assert graph.paths().count(grants_path) >= 4  # 429, page 1, page 2 (503), page 2, page 3
+    assert "throttled (429); retrying in 1 s" in err
+    assert "HTTP 503; retrying" in err
+    markdown = (tmp_path / "drift.md").read_text("utf-8")
+    assert (
+        "| m365-jira-mail | Microsoft Graph | lee.gu@contoso.com | - | `Group.ReadWrite.All` `Place.Read.All` |"
+        in markdown
+    )
+    assert "pat.doe@contoso.com" in markdown
+
+
+def test_every_request_is_an_authenticated_get(
+    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert discover(graph, tmp_path, monkeypatch=monkeypatch) == 0
+    assert graph.requests, "no request reached the fake Graph"
+    assert {r.method for r in graph.requests} == {"GET"}
+    assert {r.authorization for r in graph.requests} == {f"Bearer {TOKEN}"}
+    filters = [r.query["$filter"] for r in graph.requests if "$filter" in r.query]
+    assert any(f.startswith("appId in (") for f in filters)
+
+
+STACK_TYPE_PREFIX = "pulumi:pulumi:Stack$"
+
+
+def engine_urn(mock_urn: str) -> str:
+    """The URN the engine gives what the mock monitor registered. The mock monitor prefixes the
+    stack's direct children with the stack's type; the engine leaves the root stack type out
+    (pulumi/pulumi `Deployment.generateURN`), and so does `pulumi import`."""
+    head, qualified, name = mock_urn.rsplit("::", 2)
+    return f"{head}::{qualified.removeprefix(STACK_TYPE_PREFIX)}::{name}"
+
+
+def _registered(program: ProgramRun) -> dict[str, tuple[str, str, str]]:
+    return {
+        engine_urn(r.urn): (r.type, r.name, engine_urn(r.parent))
+        for r in program.registrations
+        if not r.read
+    }
+
+
+def test_engine_urn_drops_the_root_stack_type_only() -> None:
+    child = "urn:pulumi:dev::p::entra-consent:index:EnterpriseApp$azuread:x:Y::a-sp"
+    assert engine_urn(child) == child
+    top = "urn:pulumi:dev::p::pulumi:pulumi:Stack$entra-consent:index:EnterpriseApp::a"
+    assert engine_urn(top) == "urn:pulumi:dev::p::entra-consent:index:EnterpriseApp::a"
+
+
+def test_import_file_names_types_and_parents_are_those_the_program_registers(
+    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
+) -> None:
+    assert discover(graph, tmp_path, monkeypatch=monkeypatch) == 0
+    document = read_import(tmp_path)
+    report = read_report(tmp_path)
+    registered = _registered(program)
+    by_name = {r.name: r for r in document.resources}
+    imported_urns = set()
+    for resource in document.resources:
+        parent = by_name[resource.parent] if resource.parent else None
+        parent_urn = urn(PROJECT, STACK, parent.type, parent.name) if parent else ""
+        resource_urn = urn(
+            PROJECT, STACK, resource.type, resource.name, parent.type if parent else ""
+        )
+        assert resource_urn in registered, resource_urn
+        assert registered[resource_urn][:2] == (resource.type, resource.name)
+        if parent is not None:
+            assert registered[resource_urn][2] == parent_urn
+        else:
+            assert resource.component and resource.type == ENTERPRISE_APP_TYPE
+            assert registered[resource_urn][2].endswith("::pulumi:pulumi:Stack::entra-consent-dev")
+        imported_urns.add(resource_urn)
+
+    # Whatever the program registers and the import leaves out does not exist in the tenant.
+    missing_names = {g.resource for g in report.grants if g.status == "missing"}
+    missing_names |= {a.resource for a in report.assignments if a.status == "missing"}
+    missing_apps = {s.app for s in report.service_principals if s.status == "missing"}
+    for resource_urn, (_, name, _) in registered.items():
+        if resource_urn in imported_urns:
+            continue
+        assert name in missing_names or any(name.startswith(a) for a in missing_apps), name
+    assert len(document.resources) == 17
+
+
+def test_imported_resources_keep_every_replace_on_change_input(
+    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
+) -> None:
+    """So `pulumi preview` after the import shows updates only: the ids the program declares
+    for each imported grant and assignment are those of the tenant object imported."""
+    assert discover(graph, tmp_path, monkeypatch=monkeypatch) == 0
+    snapshot = json.loads((tmp_path / "tenant.json").read_text("utf-8"))
+    grants = {f"/oauth2PermissionGrants/{g['id']}": g for g in snapshot["grants"]}
+    assignments = {a["id"]: a for a in snapshot["assignments"]}
+    sps = {f"/servicePrincipals/{s['id']}": s for s in snapshot["service_principals"]}
+    registrations = {(r.type, r.name): r for r in program.registrations if not r.read}
+    checked = 0
+    for resource in read_import(tmp_path).resources:
+        if resource.component:
+            continue
+        inputs = registrations[(resource.type, resource.name)].inputs
+        assert resource.id is not None
+        if resource.id in grants:
+            g = grants[resource.id]
+            assert inputs["servicePrincipalObjectId"] == g["client_id"]
+            assert inputs["resourceServicePrincipalObjectId"] == g["resource_id"]
+            assert inputs.get("userObjectId") == g["principal_id"]
+        elif resource.id in sps:
+            assert inputs["clientId"] == sps[resource.id]["app_id"]
+        else:
+            a = assignments[resource.id.rsplit("/", 1)[-1]]
+            assert inputs["resourceObjectId"] == a["resource_id"]
+            assert inputs["principalObjectId"] == a["principal_id"]
+            assert inputs["appRoleId"] == a["app_role_id"]
+            assert resource.id.startswith(
+                f"/servicePrincipals/{a['resource_id']}/appRoleAssignedTo/"
+            )
+        checked += 1
+    assert checked == 13
+
+
+def test_existing_stack_names_components_by_the_urns_the_program_registers(
+    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
+) -> None:
+    assert discover(graph, tmp_path, "--existing-stack", monkeypatch=monkeypatch) == 0
+    document = read_import(tmp_path)
+    assert not any(r.component for r in document.resources)
+    components = {
+        r.name: engine_urn(r.urn) for r in program.registrations if r.type == ENTERPRISE_APP_TYPE
+    }
+    assert document.name_table == {k: components[k] for k in document.name_table}
+    assert set(document.name_table) == {
+        "jemhc",
+        "m365-jira-mail",
+        "m365-jira-teams",
+        "m365-jira-todo",
+    }
+
+
+def test_snapshot_compares_again_offline_with_the_same_result(
+    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert discover(graph, tmp_path / "live", monkeypatch=monkeypatch) == 0
+    served = len(graph.requests)
+    snapshot = tmp_path / "live" / "tenant.json"
+    assert (
+        main(
+            [
+                "--stack",
+                STACK,
+                "--project-dir",
+                str(REPO),
+                "--snapshot",
+                str(snapshot),
+                "--out",
+                str(tmp_path / "again"),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert len(graph.requests) == served
+    for name in ("drift.json", "drift.md", "import.json"):
+        assert (tmp_path / "again" / name).read_text() == (tmp_path / "live" / name).read_text()
+
+
+def test_fail_on_drift_exits_2(
+    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert discover(graph, tmp_path, "--fail-on-drift", "--quiet", monkeypatch=monkeypatch) == 2
+
+
+def _jwt(claims: dict[str, str]) -> str:
+    def part(data: dict[str, str]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none'})}.{part(claims)}.sig"
+
+
+def test_a_token_for_another_tenant_is_refused_before_any_request(
+    graph: FakeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    other = _jwt({"tid": "99999999-8888-7777-6666-555555555555"})
+    code = discover(graph, tmp_path, monkeypatch=monkeypatch, token=other)
+    err = capsys.readouterr().err
+    assert code == 1
+    assert graph.requests == []
+    assert err.startswith(
+        "credentials: the token is for tenant 99999999-8888-7777-6666-555555555555"
+    )
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_a_token_for_the_stacks_tenant_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = _jwt({"tid": "11111111-2222-3333-4444-555555555555"})
+    data, _ = load_tenant(TENANT_FILE)
+    with FakeGraph(data, token=token) as graph:
+        assert discover(graph, tmp_path, "--quiet", monkeypatch=monkeypatch, token=token) == 0
+        assert graph.requests
+
+
+def test_refused_credentials_are_one_line_with_what_to_do(
+    graph: FakeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = discover(graph, tmp_path, "--quiet", monkeypatch=monkeypatch, token="wrong")
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.count("\n") == 1
+    assert "HTTP 401 InvalidAuthenticationToken" in err and "az login" in err
+    assert not (tmp_path / "drift.json").exists()
+
+
+def test_bad_stack_file_lists_problems_without_contacting_graph(
+    graph: FakeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv(GRAPH_TOKEN_ENV, TOKEN)
+    code = main(
+        [
+            "--stack",
+            "nosuch",
+            "--project-dir",
+            str(REPO),
+            "--graph-url",
+            graph.base_url,
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("Pulumi.nosuch.yaml: no such stack file")
+    assert graph.requests == []
+
+
+def test_graph_url_must_not_send_the_token_over_plain_http(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(GRAPH_TOKEN_ENV, TOKEN)
+    args = ["--stack", STACK, "--project-dir", str(REPO), "--out", str(tmp_path)]
+    assert main([*args, "--graph-url", "http://graph.example.test/v1.0"]) == 1
+    assert "plain http is allowed for loopback test servers only" in capsys.readouterr().err
+
+
+def test_fake_tenant_matches_the_mock_runtime_tenant() -> None:
+    """The fake Graph extends the program's fake tenant: same users, groups and API ids."""
+    data, tenant = load_tenant(TENANT_FILE)
+    assert isinstance(tenant, FakeTenant)
+    graph_users = {u["id"]: u["userPrincipalName"] for u in data.users}
+    assert tenant.users.items() <= graph_users.items()
+    graph_sps = {s["appId"]: s["id"] for s in data.service_principals}
+    assert tenant.service_principals.items() <= graph_sps.items()
