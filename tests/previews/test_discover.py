@@ -386,3 +386,16 @@ def test_fake_tenant_matches_the_mock_runtime_tenant() -> None:
     assert tenant.users.items() <= graph_users.items()
     graph_sps = {s["appId"]: s["id"] for s in data.service_principals}
     assert tenant.service_principals.items() <= graph_sps.items()
+
+
+def test_dispatcher_and_module_entry_points_run_discover(
+    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from previews.__main__ import main as dispatch
+
+    monkeypatch.setenv(GRAPH_TOKEN_ENV, TOKEN)
+    args = ["--stack", STACK, "--project-dir", str(REPO), "--graph-url", graph.base_url, "--quiet"]
+    assert dispatch(["discover", *args, "--out", str(tmp_path / "a")]) == 0
+    assert main([*args, "--out", str(tmp_path / "b")]) == 0
+    assert (tmp_path / "a" / "drift.json").read_text() != ""
+    assert read_import(tmp_path / "a") == read_import(tmp_path / "b")
