@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from previews.base_plan import plan_against_base
+from previews.plan_diff_markdown import plan_diff_markdown
 from previews.plan_markdown import plan_markdown
 from previews.stack_plan import plan_stack
 
@@ -19,7 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "Print the desired consent matrix of a stack: per app, API and target (tenant, "
             "user or group as configured), the scopes, with admin-consent-required scopes "
             "marked, and the app role assignments. Reads Pulumi.<stack>.yaml and the catalogue "
-            "it names; contacts nothing. Exits 1 listing every problem on bad input."
+            "it names; contacts nothing. With --base REF, print instead what changed since the "
+            "git ref REF (stack file and catalogue read with git, nothing checked out). Exits 1 "
+            "listing every problem on bad input."
         ),
     )
     parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
@@ -28,6 +32,11 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         choices=["markdown", "json"],
         default="markdown",
         help="output format (default: markdown)",
+    )
+    parser.add_argument(
+        "--base",
+        metavar="REF",
+        help="show the consent diff against the same stack at git ref REF (e.g. origin/main)",
     )
     parser.add_argument(
         "--project-dir",
@@ -42,6 +51,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 def run(args: argparse.Namespace) -> int:
     """Raises ConfigurationError on bad input (the dispatcher prints it)."""
     project_dir: Path = args.project_dir
+    if args.base:
+        diff = plan_against_base(project_dir, args.stack, args.base)
+        if args.format == "json":
+            sys.stdout.write(diff.model_dump_json(indent=2) + "\n")
+        else:
+            sys.stdout.write(plan_diff_markdown(diff))
+        return 0
     doc = plan_stack(project_dir, args.stack)
     if args.format == "json":
         sys.stdout.write(doc.model_dump_json(indent=2) + "\n")

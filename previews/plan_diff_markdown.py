@@ -1,0 +1,155 @@
+"""`plan --base REF` as Markdown: what the pull request changes in the stack's consent."""
+
+from __future__ import annotations
+
+from previews.markdown import code, plural, scope_list, target_label
+from previews.plan_diff import AppDiff, GrantDiff, PlanDiffDocument
+
+REVOKED = "⛔"
+WARNING = "⚠️"
+
+
+def plan_diff_markdown(doc: PlanDiffDocument) -> str:
+    lines = [
+        f"## Consent plan diff: stack {code(doc.stack)}, {code(doc.base_ref)} → working tree",
+        "",
+        "From the stack file and the catalogue alone (no tenant): users and groups as "
+        "configured; a group's per-user grants go to each of its user members.",
+        "",
+    ]
+    if doc.base == "no-stack-file":
+        lines += [f"The stack file is new since {code(doc.base_ref)}: everything is added.", ""]
+    elif doc.base == "invalid":
+        lines += [
+            f"The stack did not plan at {code(doc.base_ref)}, so everything is shown as added. "
+            "Its problems there:",
+            "",
+            *(f"- {p}" for p in doc.base_problems),
+            "",
+        ]
+    lines += [_totals(doc.apps), ""]
+    lines += _highlights(doc.apps)
+    if not doc.apps:
+        lines += ["No consent changes.", ""]
+    for app in doc.apps:
+        lines += _app(app, level="###")
+    if doc.catalogue is not None:
+        cat = doc.catalogue
+        lines += [
+            "### Catalogue changes",
+            "",
+            "Catalogue files changed: " + ", ".join(code(f) for f in cat.files_changed) + ".",
+            "",
+        ]
+        if cat.apps is None:
+            lines.append(
+                f"Their effect alone cannot be shown: the settings at {code(doc.base_ref)} do "
+                "not plan with the new catalogue." + ("" if not cat.problems else " Problems:")
+            )
+            lines += [f"- {p}" for p in cat.problems]
+        elif not cat.apps:
+            lines.append("They change nothing in this stack's grants.")
+        else:
+            lines += [
+                f"With the settings at {code(doc.base_ref)} unchanged, the catalogue alone "
+                "changes:",
+                "",
+            ]
+            for app in cat.apps:
+                lines += _app(app, level="####")
+        lines.append("")
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text
+
+
+def _totals(apps: list[AppDiff]) -> str:
+    grants = [g for a in apps for g in a.grants]
+    added_targets = sum(g.status == "added" for g in grants)
+    removed_targets = sum(g.status == "removed" for g in grants)
+    scopes_added = sum(len(g.added) for g in grants)
+    scopes_removed = sum(len(g.removed) for g in grants)
+    assignments = [x for a in apps for x in a.assignments]
+    return (
+        f"**Totals**: apps +{sum(a.status == 'added' for a in apps)} / "
+        f"-{sum(a.status == 'removed' for a in apps)} / "
+        f"{sum(a.status == 'changed' for a in apps)} changed; grant targets +{added_targets} / "
+        f"-{removed_targets}; scopes +{scopes_added} / -{scopes_removed}; assignments "
+        f"+{sum(x.status == 'added' for x in assignments)} / "
+        f"-{sum(x.status == 'removed' for x in assignments)}."
+    )
+
+
+def _highlights(apps: list[AppDiff]) -> list[str]:
+    lines = []
+    revoking = [(a.key, g) for a in apps for g in a.grants if g.removed]
+    if revoking:
+        lines.append(
+            f"- {REVOKED} **Revocations**: {plural(len(revoking), 'grant target')} lose scopes "
+            f"({', '.join(sorted({code(k) for k, _ in revoking}))})"
+        )
+    for app in apps:
+        for g in app.grants:
+            if g.target.kind == "tenant" and g.added:
+                lines.append(
+                    f"- {WARNING} **Tenant-wide** for {code(app.key)} on {g.api_display_name}: "
+                    f"adds {scope_list(g.added)}"
+                )
+    admin = sorted(
+        {
+            s.name
+            for a in apps
+            for g in a.grants
+            if g.target.kind != "tenant"
+            for s in g.added
+            if s.admin_consent_required
+        }
+    )
+    if admin:
+        lines.append(
+            f"- {WARNING} **Admin-consent scopes** added per user or group: "
+            + ", ".join(code(s) for s in admin)
+        )
+    return [*lines, ""] if lines else []
+
+
+def _grant_line(g: GrantDiff) -> str:
+    who = target_label(g.target)
+    if g.status == "added":
+        return f"- {who}: new grant: {scope_list(g.added)}"
+    if g.status == "removed":
+        return f"- {who}: {REVOKED} **grant removed**: {scope_list(g.removed)}"
+    parts = []
+    if g.added:
+        parts.append(f"adds {scope_list(g.added)}")
+    if g.removed:
+        parts.append(f"{REVOKED} removes {scope_list(g.removed)}")
+    return f"- {who}: " + "; ".join(parts)
+
+
+def _app(app: AppDiff, level: str) -> list[str]:
+    status = {"added": "added", "removed": f"{REVOKED} removed", "changed": "changed"}[app.status]
+    lines = [f"{level} {code(app.key)}: {app.display_name} ({status})", ""]
+    for f in app.features:
+        if f.change == "enabled":
+            lines.append(f"- feature {code(f.feature)} enabled ({f.after})")
+        elif f.change == "disabled":
+            lines.append(f"- feature {code(f.feature)} disabled (was {f.before})")
+        else:
+            lines.append(f"- feature {code(f.feature)}: consent {f.before} → {f.after}")
+    for s in app.settings:
+        lines.append(f"- {s.setting}: {s.before} → {s.after}")
+    by_api: dict[str, list[GrantDiff]] = {}
+    for g in app.grants:
+        by_api.setdefault(g.api, []).append(g)
+    for api, grants in by_api.items():
+        lines += ["", f"**{grants[0].api_display_name}** ({code(api)})", ""]
+        lines += [_grant_line(g) for g in grants]
+    if app.assignments:
+        lines += ["", "**Assignments**", ""]
+        for a in app.assignments:
+            verb = "assigned" if a.status == "added" else f"{REVOKED} **assignment removed**"
+            lines.append(f"- {target_label(a.principal, grant=False)}: {verb}")
+    lines.append("")
+    return lines
