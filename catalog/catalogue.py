@@ -78,25 +78,29 @@ class Catalogue:
         return self.apps[app].entry.app_roles[role].id
 
 
-def _display(path: Path, root: Path) -> str:
+def _display(path: Path, base: Path) -> str:
     try:
-        return str(path.relative_to(root.parent))
+        return str(path.relative_to(base))
     except ValueError:
         return str(path)
 
 
-def load_catalogue(root: Path | str) -> Catalogue:
+def load_catalogue(root: Path | str, relative_to: Path | None = None) -> Catalogue:
+    """File names in problems are shown relative to `relative_to` (the project folder, so they
+    can be opened from there), by default relative to the catalogue folder's parent."""
     root = Path(root)
+    base = relative_to if relative_to is not None else root.parent
     problems: list[Problem] = []
     if not root.is_dir():
+        shown = _display(root, relative_to) if relative_to is not None else str(root)
         raise ConfigurationError(
-            [Problem(str(root), "", "catalogue folder not found (check entra-consent:catalog)")]
+            [Problem(shown, "", "catalogue folder not found (check entra-consent:catalog)")]
         )
 
     apis: dict[str, ApiFile] = {}
     api_files: dict[str, str] = {}
     for path in sorted((root / "apis").glob("*.yaml")):
-        file = _display(path, root)
+        file = _display(path, base)
         data, found = read_yaml(path, file)
         problems.extend(found)
         if data is None:
@@ -132,7 +136,7 @@ def load_catalogue(root: Path | str) -> Catalogue:
     apps: dict[str, App] = {}
     features: dict[str, Feature] = {}
     for path in sorted((root / "apps").glob("*.yaml")):
-        file = _display(path, root)
+        file = _display(path, base)
         data, found = read_yaml(path, file)
         problems.extend(found)
         if data is None:

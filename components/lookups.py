@@ -50,7 +50,7 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
     for ref in referenced_groups(settings):
         try:
             if is_guid(ref):
-                group = azuread.get_group(object_id=ref, include_transitive_members=True)
+                group = azuread.get_group(object_id=ref.lower(), include_transitive_members=True)
             else:
                 group = azuread.get_group(display_name=ref, include_transitive_members=True)
         except Exception as exc:

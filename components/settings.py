@@ -252,7 +252,7 @@ def load_stack(
         problems.extend(exc.problems)
     catalog_dir = project_dir / (settings.catalog if settings else "catalog")
     try:
-        catalogue = load_catalogue(catalog_dir)
+        catalogue = load_catalogue(catalog_dir, relative_to=project_dir)
     except ConfigurationError as exc:
         problems.extend(exc.problems)
     if settings is not None and catalogue is not None:

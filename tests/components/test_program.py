@@ -400,6 +400,7 @@ def test_schema_problems_fail_before_anything_is_declared() -> None:
     )
 
 
+# Catalogue files are named relative to the project folder, so the path opens from there.
 def test_bad_catalogue_fails_before_anything_is_declared() -> None:
     config = {
         **stack_config("dev"),
@@ -409,7 +410,7 @@ def test_bad_catalogue_fails_before_anything_is_declared() -> None:
     assert_nothing_declared(
         run,
         [
-            "duplicate-client-id/apps/vendor.yaml: apps.demo-again.client_id: client id already listed as app 'demo' in duplicate-client-id/apps/vendor.yaml (one entry per enterprise app; list its features under that app)",
+            "tests/catalog/bad/duplicate-client-id/apps/vendor.yaml: apps.demo-again.client_id: client id already listed as app 'demo' in tests/catalog/bad/duplicate-client-id/apps/vendor.yaml (one entry per enterprise app; list its features under that app)",
         ],
     )
 
