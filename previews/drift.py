@@ -135,6 +135,8 @@ class _Comparison:
             sp = snapshot.service_principal(api.app_id)
             if sp is not None:
                 self.api_by_sp[sp.id] = key
+        self.upns = {u.id: u.user_principal_name for u in snapshot.users}
+        self.groups = {g.id: g.display_name for g in snapshot.groups}
         principals = snapshot.principals()
         self.configured_users = {
             principals.users[r]
@@ -177,7 +179,7 @@ class _Comparison:
                 "api": api,
                 "api_display_name": self._api_label(api),
                 "target": _target_str(target),
-                "user": self.snapshot.upn(target.ref) if target.kind == "user" else None,
+                "user": self.upns.get(target.ref) if target.kind == "user" else None,
                 "planned_scopes": list(grant.scopes),
                 "resource": grant_name(app, api, target),
             }
@@ -234,7 +236,7 @@ class _Comparison:
             api=api_key,
             api_display_name=label,
             target=_target_str(target),
-            user=self.snapshot.upn(target.ref) if target.kind == "user" else None,
+            user=self.upns.get(target.ref) if target.kind == "user" else None,
             tenant_scopes=list(rec.scopes()),
             grant_id=rec.id,
             note=note,
@@ -303,9 +305,8 @@ class _Comparison:
 
     def _principal_name(self, principal: Target) -> str | None:
         if principal.kind == "user":
-            return self.snapshot.upn(principal.ref)
-        group = next((g for g in self.snapshot.groups if g.id == principal.ref), None)
-        return group.display_name if group else None
+            return self.upns.get(principal.ref)
+        return self.groups.get(principal.ref)
 
     def service_principals(self) -> list[ServicePrincipalEntry]:
         entries = []

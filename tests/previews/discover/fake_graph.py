@@ -119,6 +119,7 @@ class FakeGraph:
         self.page_size = page_size
         self.token = token
         self.faults: list[Fault] = []
+        self._users: dict[str, dict[str, Any]] = {}
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -188,7 +189,9 @@ class FakeGraph:
         return 404, _error("Request_ResourceNotFound", path)
 
     def _member(self, object_id: str) -> dict[str, Any]:
-        user = next((u for u in self.data.users if u["id"] == object_id), None)
+        if len(self._users) != len(self.data.users):
+            self._users = {u["id"]: u for u in self.data.users}
+        user = self._users.get(object_id)
         if user is not None:
             return {"@odata.type": "#microsoft.graph.user", **user}
         kind = "device" if object_id in self.data.devices else "group"

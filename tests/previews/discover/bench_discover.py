@@ -1,0 +1,104 @@
+"""Benchmark: discover against the fake Graph for a large tenant (one group of N users, a
+per-user grant each). Prints figures; not a test.
+
+    ./venv/bin/python -m tests.previews.discover.bench_discover [N] [PAGE_SIZE]
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+from typing import Any
+
+from components.settings import load_stack
+from previews.discover_tenant import read_tenant
+from previews.drift import compare
+from previews.drift_markdown import render
+from previews.graph_client import GraphClient, StaticToken
+from previews.import_file import build_import
+from tests.previews.conftest import REPO
+from tests.previews.discover.fake_graph import TOKEN, FakeGraph, GraphData
+from tests.support.mock_runtime import fake_id
+
+MAIL = "e7185a25-9df9-4d05-b779-76b04bf46424"
+GRAPH = "00000003-0000-0000-c000-000000000000"
+TENANT = "11111111-2222-3333-4444-555555555555"
+SCOPES = (
+    "openid profile offline_access User.Read email Mail.ReadWrite.Shared Mail.Send.Shared "
+    "People.Read User.ReadBasic.All"
+)
+
+
+def tenant(users: int) -> GraphData:
+    data = GraphData()
+    for app_id in (MAIL, GRAPH):
+        data.service_principals.append(
+            {"id": fake_id("sp", app_id), "appId": app_id, "displayName": app_id, "tags": []}
+        )
+    ids = [fake_id("user", f"u{i}") for i in range(users)]
+    data.users = [
+        {"id": oid, "userPrincipalName": f"u{i}@contoso.com"} for i, oid in enumerate(ids)
+    ]
+    group = fake_id("group", "Big")
+    data.groups = [{"id": group, "displayName": "Big", "members": ids}]
+    for i, oid in enumerate(ids):
+        if i % 20 == 0:
+            continue  # 5% missing
+        scope = SCOPES if i % 20 != 1 else "openid profile"  # 5% drifted
+        data.grants.append(
+            {
+                "id": f"g{i}",
+                "clientId": fake_id("sp", MAIL),
+                "consentType": "Principal",
+                "principalId": oid,
+                "resourceId": fake_id("sp", GRAPH),
+                "scope": scope,
+            }
+        )
+    data.assignments.append(
+        {
+            "id": "a0",
+            "appRoleId": "00000000-0000-0000-0000-000000000000",
+            "principalId": group,
+            "principalType": "Group",
+            "principalDisplayName": "Big",
+            "resourceId": fake_id("sp", MAIL),
+        }
+    )
+    return data
+
+
+def main(users: int, page_size: int) -> None:
+    config: dict[str, Any] = {
+        "azuread:tenantId": TENANT,
+        "entra-consent:features": {"email": {"consent": "principals", "groups": ["Big"]}},
+    }
+    catalogue, settings = load_stack(config, REPO, "Pulumi.bench.yaml")
+    with FakeGraph(tenant(users), page_size=page_size) as graph:
+        started = time.perf_counter()
+        with GraphClient(graph.base_url, StaticToken(TOKEN)) as client:
+            snapshot = read_tenant(client, catalogue, settings, TENANT)
+            requests = client.stats.requests
+        read_s = time.perf_counter() - started
+        methods = graph.methods()
+    started = time.perf_counter()
+    report = compare(catalogue, settings, snapshot, "bench", "Pulumi.bench.yaml")
+    compare_s = time.perf_counter() - started
+    started = time.perf_counter()
+    document = build_import(report, "entra-consent", "bench")
+    markdown = render(report)
+    output_s = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"users={users} page_size={page_size}")
+    print(f"read: {read_s:.2f} s, {requests} requests, methods {sorted(methods)}")
+    print(f"compare (plan + classify): {compare_s:.2f} s; counts {report.counts['grants']}")
+    print(f"import file + markdown: {output_s:.2f} s; {len(document.resources)} resources")
+    print(f"markdown: {len(markdown)} chars; peak RSS {peak_mib:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 10_000,
+        int(sys.argv[2]) if len(sys.argv) > 2 else 999,
+    )
