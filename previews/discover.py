@@ -154,6 +154,17 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
     progress = Progress(stream=None if args.quiet else sys.stderr)
     if args.snapshot is not None:
         snapshot = load_snapshot(args.snapshot)
+        if snapshot.tenant_id and settings.tenant_id and snapshot.tenant_id != settings.tenant_id:
+            raise ConfigurationError(
+                [
+                    Problem(
+                        str(args.snapshot),
+                        "tenant_id",
+                        f"read from tenant {snapshot.tenant_id}, but {file} sets azuread:tenantId "
+                        f"{settings.tenant_id} (discover that tenant again)",
+                    )
+                ]
+            )
     else:
         try:
             url = graph_url_from(args.graph_url)

@@ -399,3 +399,39 @@ def test_dispatcher_and_module_entry_points_run_discover(
     assert main([*args, "--out", str(tmp_path / "b")]) == 0
     assert (tmp_path / "a" / "drift.json").read_text() != ""
     assert read_import(tmp_path / "a") == read_import(tmp_path / "b")
+
+
+def test_a_snapshot_of_another_tenant_is_refused(
+    graph: FakeGraph,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert discover(graph, tmp_path / "live", "--quiet", monkeypatch=monkeypatch) == 0
+    snapshot = tmp_path / "live" / "tenant.json"
+    data = json.loads(snapshot.read_text("utf-8"))
+    data["tenant_id"] = "99999999-8888-7777-6666-555555555555"
+    snapshot.write_text(json.dumps(data), "utf-8")
+    args = ["--stack", STACK, "--project-dir", str(REPO), "--out", str(tmp_path / "again")]
+    assert main([*args, "--snapshot", str(snapshot)]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"{snapshot}: tenant_id: read from tenant 99999999-8888-7777-6666-555555555555, but "
+        "Pulumi.dev.yaml sets azuread:tenantId 11111111-2222-3333-4444-555555555555 (discover "
+        "that tenant again)\n"
+    )
+
+
+def test_module_entry_point_runs_without_the_dispatcher() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "previews.discover", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: python -m previews.discover")
