@@ -247,7 +247,10 @@ class GraphClient:
             else:
                 status = response.status_code
                 if status == 200:
-                    body = response.json()
+                    try:
+                        body = response.json()
+                    except ValueError:
+                        body = None
                     if not isinstance(body, dict):
                         raise GraphError(f"graph: GET {shown}: expected a JSON object")
                     return body

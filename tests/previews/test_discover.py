@@ -435,3 +435,30 @@ def test_module_entry_point_runs_without_the_dispatcher() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage: python -m previews.discover")
+
+
+def test_credential_failures_are_one_line_with_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import argparse
+
+    from azure.core.exceptions import ClientAuthenticationError
+
+    from previews.discover import configure_parser, run
+
+    def no_credential() -> str:
+        raise ClientAuthenticationError(
+            "DefaultAzureCredential failed to retrieve a token from the included credentials.\n"
+            "Attempted credentials:\n\tEnvironmentCredential: ..."
+        )
+
+    parser = argparse.ArgumentParser()
+    configure_parser(parser)
+    args = parser.parse_args(["--stack", STACK, "--project-dir", str(REPO), "--out", str(tmp_path)])
+    assert run(args, token=no_credential) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "credentials: DefaultAzureCredential failed to retrieve a token from the included "
+        "credentials. (log in with az login, use workload identity or a managed identity, or set "
+        "ENTRA_CONSENT_GRAPH_TOKEN)\n"
+    )

@@ -245,3 +245,16 @@ def test_progress_is_one_line_per_listing_off_a_terminal(graph: FakeGraph) -> No
     with GraphClient(graph.base_url, StaticToken(TOKEN), progress=Progress(stream)) as client:
         list(client.get_all("users", what="users"))
     assert stream.getvalue() == "discover: users: 6 in 3 pages\n"
+
+
+def test_a_non_json_answer_is_one_line() -> None:
+    client = GraphClient(
+        "https://graph.microsoft.com/v1.0",
+        StaticToken("t"),
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, text="<html>")),
+    )
+    with (
+        client,
+        pytest.raises(GraphError, match=r"^graph: GET /v1\.0/users: expected a JSON object$"),
+    ):
+        client.get("users")
