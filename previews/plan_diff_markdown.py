@@ -86,7 +86,7 @@ def _highlights(apps: list[AppDiff]) -> list[str]:
     revoking = [(a.key, g) for a in apps for g in a.grants if g.removed]
     if revoking:
         lines.append(
-            f"- {REVOKED} **Revocations**: {plural(len(revoking), 'grant target')} lose scopes "
+            f"- {REVOKED} **Revocations**: {plural(len(revoking), 'grant target')} losing scopes "
             f"({', '.join(sorted({code(k) for k, _ in revoking}))})"
         )
     for app in apps:
@@ -128,6 +128,14 @@ def _grant_line(g: GrantDiff) -> str:
     return f"- {who}: " + "; ".join(parts)
 
 
+def _yaml(value: str | bool | None) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return code(value)
+
+
 def _app(app: AppDiff, level: str) -> list[str]:
     status = {"added": "added", "removed": f"{REVOKED} removed", "changed": "changed"}[app.status]
     lines = [f"{level} {code(app.key)}: {app.display_name} ({status})", ""]
@@ -139,7 +147,7 @@ def _app(app: AppDiff, level: str) -> list[str]:
         else:
             lines.append(f"- feature {code(f.feature)}: consent {f.before} → {f.after}")
     for s in app.settings:
-        lines.append(f"- {s.setting}: {s.before} → {s.after}")
+        lines.append(f"- {s.setting}: {_yaml(s.before)} → {_yaml(s.after)}")
     by_api: dict[str, list[GrantDiff]] = {}
     for g in app.grants:
         by_api.setdefault(g.api, []).append(g)

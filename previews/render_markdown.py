@@ -195,7 +195,7 @@ def _highlights(diff: ConsentDiff, style: _Style) -> list[str]:
         per_app = Counter(c.app for c in revoked)
         listed = ", ".join(f"{code(a)} ({n})" for a, n in sorted(per_app.items()))
         lines.append(
-            f"- {REVOKED} **Revocations**: {plural(len(revoked), 'grant')} lose scopes: {listed}"
+            f"- {REVOKED} **Revocations**: {plural(len(revoked), 'grant')} losing scopes: {listed}"
         )
     removed_assignments = [c for c in diff.assignments if c.action == "delete"]
     if removed_assignments:

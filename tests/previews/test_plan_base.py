@@ -128,7 +128,7 @@ PORTAL_BASE = "`User.Read`, `email`, `offline_access`, `openid`, `profile`"
         pytest.param("- feature `teams` enabled (tenant)", id="feature-enabled"),
         pytest.param("- feature `email` disabled (was principals)", id="feature-disabled"),
         pytest.param("- feature `todo`: consent none → tenant", id="consent-mode-changed"),
-        pytest.param("- assignment_required: False → True", id="app-setting-changed"),
+        pytest.param("- assignment_required: false → true", id="app-setting-changed"),
         pytest.param(
             "- user `alex.wilber@contoso.com`: ⛔ **grant removed**: `Mail.ReadWrite.Shared`, "
             "`Mail.Send.Shared`, `People.Read`, `User.Read`, `User.ReadBasic.All`, `email`, "

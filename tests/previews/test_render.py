@@ -112,7 +112,7 @@ def mixed_lines() -> list[str]:
             id="totals",
         ),
         pytest.param(
-            "- ⛔ **Revocations**: 3 grants lose scopes: `jemhc` (1), `m365-jira-mail` (2)",
+            "- ⛔ **Revocations**: 3 grants losing scopes: `jemhc` (1), `m365-jira-mail` (2)",
             id="revocations-stand-out",
         ),
     ],
