@@ -77,7 +77,7 @@ def test_actionlint_passes() -> None:
 def test_actionlint_catches_a_broken_workflow() -> None:
     messages = " ".join(str(p["message"]) for p in actionlint(BROKEN))
     assert "nowhere" in messages
-    assert "property \"missing\" is not defined" in messages
+    assert 'property "missing" is not defined' in messages
 
 
 def test_workflow_schema_passes() -> None:
