@@ -210,7 +210,7 @@ class TenantReader:
 
     def group(self, ref: str) -> GroupRecord | None:
         if is_guid(ref):
-            item = self.client.get(f"groups/{ref}", {"$select": "id,displayName"})
+            item = self.client.get(f"groups/{ref.lower()}", {"$select": "id,displayName"})
             if item is None:
                 return None
         else:
