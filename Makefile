@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 FORMAT ?= markdown
 
-.PHONY: setup setup-node plan test lint typecheck unit catalogue-check
+.PHONY: setup setup-node plan bench test lint typecheck unit catalogue-check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ setup-node: node_modules/.installed
 ## plan: the desired consent of stack $(STACK) from its settings alone (no CLI, no tenant)
 plan: setup
 	$(PY) -m previews plan --stack $(STACK) --format $(FORMAT)
+
+## bench: scale benchmark (1,000 / 10,000 / 50,000 users; BENCH_ARGS="--sizes 1000" for a quick run)
+bench: setup
+	$(PY) -m benchmarks $(BENCH_ARGS)
 
 ## test: lint, format check, type check, generated files up to date, pytest
 test: lint typecheck catalogue-check unit

@@ -16,6 +16,7 @@ from components.principals import (
     index_users,
     referenced_groups,
     user_lookup,
+    user_members,
 )
 from components.settings import StackSettings
 
@@ -57,9 +58,7 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
             if not _not_found(exc):
                 raise
             continue
-        # Transitive members include groups, devices and service principals: keep users only.
-        members = frozenset(m.lower() for m in group.members if m.lower() in user_ids)
-        groups[ref] = ResolvedGroup(group.object_id.lower(), members)
+        groups[ref] = user_members(group.object_id, group.members, user_ids)
     return ResolvedPrincipals(users=users, groups=groups)
 
 

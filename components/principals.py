@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -64,6 +64,13 @@ def index_users(users: Iterable[tuple[str, str]]) -> dict[str, str]:
         if upn:
             index[upn.lower()] = object_id.lower()
     return index
+
+
+def user_members(object_id: str, members: Iterable[str], user_ids: Set[str]) -> ResolvedGroup:
+    """A group as looked up (transitive members include groups, devices and service
+    principals) reduced to its user members; `user_ids` are lower-case user object ids."""
+    lowered = (m.lower() for m in members)
+    return ResolvedGroup(object_id.lower(), frozenset(m for m in lowered if m in user_ids))
 
 
 def missing_principal_problems(
