@@ -52,7 +52,7 @@ def known_str(value: Any) -> str | Unknown | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Resource:
     urn: str
     type: str
@@ -82,7 +82,7 @@ class Resource:
 TENANT = "all principals (tenant-wide)"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Grant:
     resource: Resource
     client: Resource | None
@@ -103,7 +103,7 @@ class Grant:
         return f"user {self.user}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Assignment:
     resource: Resource
     app: Resource | None
@@ -116,18 +116,18 @@ class Stack:
         self.resources = list(resources)
         self.by_urn = {r.urn: r for r in self.resources}
         self.service_principals = [r for r in self.resources if r.type == SERVICE_PRINCIPAL]
+        self._sp_by_urn = {sp.urn: sp for sp in self.service_principals}
         self._by_object_id: dict[str, list[Resource]] = {}
         for sp in self.service_principals:
             for object_id in sp.object_ids:
                 self._by_object_id.setdefault(object_id, []).append(sp)
+        self._grants: list[Grant] | None = None
+        self._assignments: list[Assignment] | None = None
 
     def referenced_sp(self, resource: Resource, key: str) -> Resource | None:
         """The one service principal `resource.props[key]` comes from, if it can be told."""
-        deps = [
-            self.by_urn[urn]
-            for urn in resource.property_dependencies.get(key, ())
-            if urn in self.by_urn and self.by_urn[urn].type == SERVICE_PRINCIPAL
-        ]
+        sps = self._sp_by_urn
+        deps = [sps[urn] for urn in resource.property_dependencies.get(key, ()) if urn in sps]
         if len(deps) == 1:
             return deps[0]
         if deps:
@@ -140,6 +140,16 @@ class Stack:
         return None
 
     def grants(self) -> list[Grant]:
+        if self._grants is None:
+            self._grants = self._read_grants()
+        return self._grants
+
+    def assignments(self) -> list[Assignment]:
+        if self._assignments is None:
+            self._assignments = self._read_assignments()
+        return self._assignments
+
+    def _read_grants(self) -> list[Grant]:
         out = []
         for r in self.resources:
             if r.type != GRANT:
@@ -164,7 +174,7 @@ class Stack:
             )
         return out
 
-    def assignments(self) -> list[Assignment]:
+    def _read_assignments(self) -> list[Assignment]:
         out = []
         for r in self.resources:
             if r.type != ASSIGNMENT:

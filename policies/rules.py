@@ -113,6 +113,38 @@ def api_of(catalogue: Catalogue, sp: Resource | None) -> Api:
     return Api(sp, app_id, api)
 
 
+class View:
+    """Who each service principal is, per the catalogue; memoized for one rule run."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._clients: dict[str, Client] = {}
+        self._apis: dict[str, Api] = {}
+        self._listed: dict[tuple[str, str], frozenset[str]] = {}
+
+    def client(self, sp: Resource | None) -> Client:
+        if sp is None:
+            return client_of(self.catalogue, None)
+        found = self._clients.get(sp.urn)
+        if found is None:
+            found = self._clients[sp.urn] = client_of(self.catalogue, sp)
+        return found
+
+    def api(self, sp: Resource | None) -> Api:
+        if sp is None:
+            return api_of(self.catalogue, None)
+        found = self._apis.get(sp.urn)
+        if found is None:
+            found = self._apis[sp.urn] = api_of(self.catalogue, sp)
+        return found
+
+    def listed(self, app: str, api: str) -> frozenset[str]:
+        found = self._listed.get((app, api))
+        if found is None:
+            found = self._listed[(app, api)] = self.catalogue.listed_scopes(app, api)
+        return found
+
+
 def _grant_text(grant: Grant, client: Client, api: Api) -> str:
     return f"grant {grant.resource.name}: {client}, {api}, target {grant.target}"
 
@@ -126,14 +158,14 @@ def _scopes(scopes: Iterable[str]) -> str:
 
 def catalogue_scopes_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> list[Violation]:
     out = []
+    view = View(catalogue)
     for grant in stack.grants():
-        client = client_of(catalogue, grant.client)
-        api = api_of(catalogue, grant.api)
-        head = _grant_text(grant, client, api)
+        client = view.client(grant.client)
+        api = view.api(grant.api)
         if isinstance(grant.scopes, Unknown):
             out.append(
                 Violation(
-                    f"{head}: its scopes (claimValues) are not known until apply, so they cannot "
+                    f"{_grant_text(grant, client, api)}: its scopes (claimValues) are not known until apply, so they cannot "
                     "be checked against the catalogue (declare the scopes as plain values)",
                     grant.resource.urn,
                 )
@@ -144,23 +176,23 @@ def catalogue_scopes_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> 
             allowed: frozenset[str] = frozenset()
             note = "; the catalogue lists no scopes for it"
         elif api.api is not None:
-            allowed = catalogue.listed_scopes(client.app.key, api.api.key)
+            allowed = view.listed(client.app.key, api.api.key)
         elif api.determined:
             allowed = frozenset()
             note = "; the catalogue lists no scopes on that API"
         else:
             allowed = frozenset().union(
-                *(catalogue.listed_scopes(client.app.key, key) for key in catalogue.apis)
+                *(view.listed(client.app.key, key) for key in catalogue.apis)
             )
             note = (
                 "; the API cannot be determined, so the scopes were checked against every "
                 f"scope the catalogue lists for {client.app.key} on any API"
             )
-        offending = set(grant.scopes) - allowed
-        if offending:
+        if not allowed.issuperset(grant.scopes):
+            offending = set(grant.scopes) - allowed
             out.append(
                 Violation(
-                    f"{head}: scopes not in the catalogue: {_scopes(offending)}{note} "
+                    f"{_grant_text(grant, client, api)}: scopes not in the catalogue: {_scopes(offending)}{note} "
                     f"({FIX_SCOPES})",
                     grant.resource.urn,
                 )
@@ -174,8 +206,9 @@ def catalogue_scopes_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> 
 def catalogue_apps_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> list[Violation]:
     out = []
     api_ids = {api.app_id for api in catalogue.apis.values()}
+    view = View(catalogue)
     for sp in stack.service_principals:
-        client = client_of(catalogue, sp)
+        client = view.client(sp)
         if isinstance(client.client_id, str) and client.client_id in api_ids:
             continue  # a resource API, judged by no-first-party-service-principals
         if client.app is None:
@@ -187,10 +220,10 @@ def catalogue_apps_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> li
                 )
             )
     for grant in stack.grants():
-        client = client_of(catalogue, grant.client)
+        client = view.client(grant.client)
         if client.app is not None:
             continue
-        api = api_of(catalogue, grant.api)
+        api = view.api(grant.api)
         scopes = (
             "not known until apply" if isinstance(grant.scopes, Unknown) else _scopes(grant.scopes)
         )
@@ -253,11 +286,12 @@ def tenant_wide_privileged_scopes(
 ) -> list[Violation]:
     assert isinstance(config, PrivilegedConfig)
     out = []
+    view = View(catalogue)
     for grant in stack.grants():
         if not grant.tenant_wide or isinstance(grant.scopes, Unknown):
             continue
-        client = client_of(catalogue, grant.client)
-        api = api_of(catalogue, grant.api)
+        client = view.client(grant.client)
+        api = view.api(grant.api)
         if api.api is not None:
             apis = [api.api]
             client_key = client.app.key if client.app is not None else None
@@ -292,9 +326,10 @@ def tenant_wide_privileged_scopes(
 
 def one_grant_per_target(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> list[Violation]:
     groups: dict[tuple[str, str, str], list[Grant]] = defaultdict(list)
+    view = View(catalogue)
     for grant in stack.grants():
-        client_key = client_of(catalogue, grant.client).identity
-        api_key = api_of(catalogue, grant.api).identity
+        client_key = view.client(grant.client).identity
+        api_key = view.api(grant.api).identity
         if client_key is None or api_key is None or isinstance(grant.user, Unknown):
             continue  # cannot be compared; other rules report what is unknown
         groups[(client_key, api_key, grant.user or "")].append(grant)
@@ -303,8 +338,8 @@ def one_grant_per_target(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> l
         if len(grants) < 2:
             continue
         first = grants[0]
-        client = client_of(catalogue, first.client)
-        api = api_of(catalogue, first.api)
+        client = view.client(first.client)
+        api = view.api(first.api)
         names = ", ".join(g.resource.name for g in grants)
         scopes = sorted({s for g in grants if not isinstance(g.scopes, Unknown) for s in g.scopes})
         out.append(
@@ -324,8 +359,9 @@ def one_grant_per_target(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> l
 
 def default_app_role(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> list[Violation]:
     out = []
+    view = View(catalogue)
     for assignment in stack.assignments():
-        client = client_of(catalogue, assignment.app)
+        client = view.client(assignment.app)
         allowed = {DEFAULT_APP_ROLE_ID}
         if client.app is not None:
             allowed |= {role.id for role in client.app.entry.app_roles.values()}

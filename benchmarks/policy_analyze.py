@@ -1,0 +1,118 @@
+"""AnalyzeStack timings of the policy pack for stacks of 2,000 and 20,000 delegated grants.
+
+The pack runs as the CLI runs it (a subprocess speaking the analyzer gRPC protocol). Each stack
+has the program's shape: two enterprise apps (EnterpriseApp components with their managed
+service principals), Microsoft Graph read with ServicePrincipal.get, one group assignment per
+app, and per-user grants split between the apps, linked by dependencies and property
+dependencies. Prints the load average next to the figures (the machines are shared).
+
+    ./venv/bin/python -m benchmarks.policy_analyze [--grants 2000 20000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+import uuid
+
+from tests.policies.analyzer import PolicyPackProcess, stack_request
+from tests.policies.corpus import ResourceSpec, build_resources
+from tests.policies.stacks import example_policy_config
+
+GRAPH = "00000003-0000-0000-c000-000000000000"
+APPS = {
+    "m365-jira-mail": (
+        "e7185a25-9df9-4d05-b779-76b04bf46424",
+        [
+            "openid",
+            "profile",
+            "offline_access",
+            "User.Read",
+            "email",
+            "Mail.ReadWrite.Shared",
+            "Mail.Send.Shared",
+            "People.Read",
+            "User.ReadBasic.All",
+            "Calendars.ReadWrite",
+        ],
+    ),
+    "jemhc": (
+        "08b9fc2c-f6b8-4da0-8d4d-c065edfa949b",
+        ["openid", "profile", "email", "offline_access", "User.Read", "Mail.ReadWrite"],
+    ),
+}
+NS = uuid.UUID("0c5a4d0e-52a4-4a55-9d4a-1c3b2e8f7a60")
+ROLE = "00000000-0000-0000-0000-000000000000"
+
+
+def stack_specs(grants: int) -> list[ResourceSpec]:
+    specs = [ResourceSpec(kind="api", name="api-microsoft-graph", clientId=GRAPH)]
+    for app, (client_id, _) in APPS.items():
+        specs.append(ResourceSpec(kind="sp", name=app, clientId=client_id))
+        specs.append(
+            ResourceSpec(
+                kind="assignment",
+                name=f"{app}-assign-group",
+                app=app,
+                appRoleId=ROLE,
+                principal=str(uuid.uuid5(NS, f"group-{app}")),
+            )
+        )
+    apps = list(APPS)
+    for i in range(grants):
+        app = apps[i % len(apps)]
+        user = str(uuid.uuid5(NS, f"user-{i // len(apps)}"))
+        specs.append(
+            ResourceSpec(
+                kind="grant",
+                name=f"{app}-microsoft-graph-user-{user}",
+                client=app,
+                api="api-microsoft-graph",
+                user=user,
+                claimValues=APPS[app][1],
+            )
+        )
+    return specs
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--grants", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--preview", action="store_true", help="object ids unknown (preview)")
+    args = parser.parse_args(argv)
+
+    pack = PolicyPackProcess()
+    try:
+        pack.configure(example_policy_config())
+        print(f"cores: {os.cpu_count()}; load average (1/5/15 min) at start: {load()}")
+        print("grants  resources  AnalyzeStack s (min / median of runs)  per grant ms  load")
+        for grants in args.grants:
+            resources = build_resources(stack_specs(grants), args.preview)
+            request = stack_request(resources)  # built once: the engine's cost, not the pack's
+            times = []
+            for _ in range(args.repeat):
+                started = time.perf_counter()
+                response = pack.stub.AnalyzeStack(request, timeout=600)
+                times.append(time.perf_counter() - started)
+                if response.diagnostics:
+                    raise SystemExit(f"unexpected violations: {response.diagnostics[0].message}")
+            best = min(times)
+            print(
+                f"{grants:6d}  {len(resources):9d}  {best:8.2f} / {statistics.median(times):6.2f}"
+                f"{'':22s}  {best / grants * 1000:10.3f}  {load()}"
+            )
+    finally:
+        pack.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
