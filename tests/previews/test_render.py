@@ -138,8 +138,17 @@ def test_replacement_steps_count_once(mixed_lines: list[str]) -> None:
     assert sum("takes over the grant" in line for line in mixed_lines) == 1
 
 
-def test_empty_preview(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = render(capsys, str(DIGESTS / "empty.json"))
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param((DIGESTS / "empty.json").read_text(), id="stack-step-only"),
+        pytest.param('{"duration": 1, "changeSummary": {}}', id="no-steps-key"),
+    ],
+)
+def test_empty_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str) -> None:
+    path = tmp_path / "preview.json"
+    path.write_text(content)
+    code, out, err = render(capsys, str(path))
     assert (code, err) == (0, "")
     assert "No consent changes: no grants, assignments or service principals change." in out
     assert "**Totals**: grants: none;" in out
