@@ -24,7 +24,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "Turn the output of `pulumi preview --json` into a consent diff: per app, API and "
             "target, the scopes granted and revoked; assignments; service principal changes; "
             "policy violations (from an engine event log); totals. Large diffs are summarised "
-            "to fit a GitHub pull-request comment."
+            "to fit a GitHub pull-request comment. Exits 1 listing every problem on bad input."
         ),
     )
     parser.add_argument("preview", type=Path, metavar="PREVIEW.json", help="preview digest")
