@@ -22,8 +22,9 @@ from components.naming import (
 from components.planner import TENANT, Target
 from previews.digest import SECRET, UNKNOWN, PolicyEvent, PreviewDigest, PreviewStep, ResourceState
 
-Action = Literal["create", "update", "replace", "delete"]
-ACTIONS: tuple[Action, ...] = ("create", "update", "replace", "delete")
+# import: a resource the tenant already has, adopted into the stack (no change in the tenant).
+Action = Literal["create", "import", "update", "replace", "delete"]
+ACTIONS: tuple[Action, ...] = ("create", "import", "update", "replace", "delete")
 _REPLACE_OPS = {"replace", "create-replacement", "delete-replaced"}
 _OPS: dict[str, Action] = {"create": "create", "update": "update", "delete": "delete"}
 # Steps that change nothing in the tenant, or only the stack's view of it.
@@ -64,7 +65,7 @@ class GrantChange:
 
     @property
     def added(self) -> frozenset[str]:
-        if self.new is None:
+        if self.new is None or self.action == "import":
             return frozenset()
         return self.new.values - (self.old.values if self.old else frozenset())
 
@@ -228,8 +229,10 @@ class _Merged:
         for op in self.ops:
             if op in _OPS:
                 return _OPS[op]
-            if op in ("import", "import-replacement"):
-                return "create" if op == "import" else "replace"
+            if op == "import":
+                return "import"
+            if op == "import-replacement":
+                return "replace"
         return None
 
     @property

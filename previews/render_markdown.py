@@ -182,8 +182,14 @@ def _tally(actions: Iterable[str]) -> Counter[str]:
 
 
 def _counts(counter: Mapping[str, int], words: dict[str, str]) -> str:
-    order = ("create", "update", "replace", "delete")
-    default = {"create": "created", "update": "updated", "replace": "replaced", "delete": "deleted"}
+    order = ("create", "import", "update", "replace", "delete")
+    default = {
+        "create": "created",
+        "import": "imported",
+        "update": "updated",
+        "replace": "replaced",
+        "delete": "deleted",
+    }
     shown = [f"{counter.get(a, 0)} {words.get(a, default[a])}" for a in order if counter.get(a, 0)]
     return ", ".join(shown) or "none"
 
@@ -282,6 +288,9 @@ def _grant_effect(style: _Style, c: GrantChange) -> str:
         effect = "; ".join(parts)
     if c.action == "create":
         return "new grant" + (f": {effect}" if effect else "")
+    if c.action == "import":
+        scopes = _scopes(style, c.api, c.new.values) if c.new and c.new.values else "scopes"
+        return f"adopted into the stack (already in the tenant, unchanged): {scopes}"
     if c.action == "delete":
         scopes = _scopes(style, c.api, c.removed) if c.removed else "scopes not shown"
         return f"{REVOKED} **grant revoked**: {scopes}"
@@ -359,6 +368,7 @@ def _assignment_effect(style: _Style, a: AssignmentChange) -> str:
     )
     verb = {
         "create": "assigned",
+        "import": "adopted into the stack (already assigned)",
         "update": "assignment updated",
         "replace": "assignment re-created",
         "delete": f"{REVOKED} **assignment removed**",
@@ -369,6 +379,8 @@ def _assignment_effect(style: _Style, a: AssignmentChange) -> str:
 def _sp_effect(sp: ServicePrincipalChange) -> str:
     if sp.action == "create":
         return "created (or adopted, when the app is already in the tenant)"
+    if sp.action == "import":
+        return "adopted into the stack (already in the tenant)"
     if sp.action == "delete":
         if sp.retained:
             return "removed from the stack; kept in the tenant (retain on delete)"

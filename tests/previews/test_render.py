@@ -14,7 +14,7 @@ from previews.digest import PreviewDigest
 from previews.render_command import EXIT_MANDATORY_VIOLATIONS
 from previews.render_markdown import GITHUB_COMMENT_LIMIT, render_markdown
 from tests.previews.conftest import REPO
-from tests.previews.synthetic import large_digest
+from tests.previews.synthetic import grant_step, large_digest
 
 DIGESTS = Path(__file__).resolve().parent / "digests"
 MIXED = DIGESTS / "mixed.json"
@@ -221,3 +221,17 @@ def test_digest_fixture_is_the_documented_shape() -> None:
     assert {"create-replacement", "delete-replaced"} <= ops
     assert any(s["detailedDiff"] is None for s in data["steps"] if "detailedDiff" in s)
     assert any("detailedDiff" not in s for s in data["steps"])
+
+
+def test_import_is_adoption_not_a_new_grant(catalogue: Catalogue) -> None:
+    user = "a1a1a1a1-0000-4000-8000-000000000009"
+    scopes = ["Mail.ReadWrite", "Mail.Send", "User.Read"]
+    step = grant_step("dev", "jemhc", user, "import", None, scopes)
+    digest = PreviewDigest.model_validate({"steps": [step]})
+    diff = consent_diff(digest, catalogue)
+    lines = render_markdown(diff, catalogue, stack="dev").splitlines()
+    assert (
+        f"- user `{user}`: adopted into the stack (already in the tenant, unchanged): "
+        "`Mail.ReadWrite`, `Mail.Send`, `User.Read`" in lines
+    )
+    assert "**Totals**: grants: 1 imported; scopes: +0 / -0;" in lines[2]
