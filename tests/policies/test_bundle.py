@@ -1,0 +1,53 @@
+"""A bundled pack (as published) runs on its own, from a folder of any name, with its own copy
+of the catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from policies.bundle import bundle
+from tests.policies.analyzer import PolicyPackProcess
+from tests.policies.corpus import CASES, build_resources, load_case
+from tests.policies.stacks import (
+    example_policy_config,
+    example_stacks,
+    program_resources,
+    stack_config,
+)
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PolicyPackProcess]:
+    out = bundle(tmp_path_factory.mktemp("published") / "0.1.0")
+    assert not (out.parent / "catalog").exists()
+    process = PolicyPackProcess(out / "__main__.py")
+    try:
+        yield process
+    finally:
+        process.close()
+
+
+def test_bundle_holds_pack_and_catalogue(tmp_path: Path) -> None:
+    out = bundle(tmp_path / "pack")
+    for name in ("__main__.py", "rules.py", "PulumiPolicy.yaml", "requirements.txt"):
+        assert (out / name).is_file(), name
+    assert (out / "catalog" / "catalogue.py").is_file()
+    assert sorted(p.name for p in (out / "catalog" / "apps").glob("*.yaml")) == sorted(
+        p.name for p in (Path(__file__).resolve().parents[2] / "catalog" / "apps").glob("*.yaml")
+    )
+    assert not list(out.rglob("__pycache__"))
+
+
+def test_bundled_pack_judges_like_the_project_pack(bundled: PolicyPackProcess) -> None:
+    bundled.configure(example_policy_config())
+    (path,) = example_stacks()
+    assert bundled.analyze_all(program_resources(stack_config(path), preview=True)) == []
+    case = load_case(CASES / "unlisted-scope-tenant-grant.yaml")
+    assert case.resources is not None
+    found = bundled.analyze_all(build_resources(case.resources, preview=False))
+    assert [(d.policy, d.resource) for d in found] == [
+        ("catalogue-scopes-only", "m365-jira-teams-microsoft-graph-tenant")
+    ]
