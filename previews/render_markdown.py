@@ -24,7 +24,10 @@ from previews.markdown import cell, code, plural
 
 GITHUB_COMMENT_LIMIT = 65_536
 DEFAULT_BUDGET = 60_000  # leaves room for the workflow's own heading and marker
-HIGH_PRIVILEGE = 4  # Microsoft's privilege levels run 1-5
+HIGH_PRIVILEGE = 4
+PER_APP_TABLE_FROM = (
+    25  # changes; smaller diffs are read line by line  # Microsoft's privilege levels run 1-5
+)
 REVOKED = "⛔"
 WARNING = "⚠️"
 _USER_LIST_CAPS: tuple[int | None, ...] = (None, 500, 100, 20, 5, 0)
@@ -61,9 +64,10 @@ def render_markdown(
         text = _join([*head, *_expand(sections, style, cap), *tail])
         if _size(text) <= budget:
             return text
-    counts = [line for app in diff.apps() for line in _app_counts(diff, app)]
-    note = "_Summarised: too many changes to list in a comment (the job log has all)._"
-    text = _join([*head, *counts, "", note, "", *tail])
+    note = "_Summarised to the counts above: too many changes to list in a comment (the job log has all)._"
+    if not any(line.startswith("**Per app**") for line in head):
+        head = [*head, "**Per app**", "", *_per_app_table(diff)]
+    text = _join([*head, note, "", *tail])
     if _size(text) <= budget:
         return text
     return _truncate(text, budget)
@@ -121,6 +125,8 @@ def _head(diff: ConsentDiff, style: _Style, stack: str | None) -> list[str]:
             "",
         ]
     lines += _highlights(diff, style)
+    if len(diff.grants) + len(diff.assignments) > PER_APP_TABLE_FROM:
+        lines += ["**Per app**", "", *_per_app_table(diff)]
     if diff.empty:
         lines += ["No consent changes: no grants, assignments or service principals change.", ""]
     if diff.violations:
@@ -389,14 +395,34 @@ def _sp_effect(sp: ServicePrincipalChange) -> str:
     return f"{'re-created' if sp.action == 'replace' else 'updated'}: {changed}"
 
 
-def _app_counts(diff: ConsentDiff, app: str) -> list[str]:
-    grants = _tally(c.action for c in diff.grants if c.app == app)
-    assignments = _tally(c.action for c in diff.assignments if c.app == app)
-    added = sum(len(c.added) for c in diff.grants if c.app == app)
-    removed = sum(len(c.removed) for c in diff.grants if c.app == app)
-    return [
-        f"- {code(app)}: grants "
-        + _counts(grants, {"delete": "revoked"})
-        + f" (scopes +{added} / -{removed}); assignments "
-        + _counts(assignments, {"create": "added", "delete": "removed"}),
+def _per_app_table(diff: ConsentDiff) -> list[str]:
+    """Counts per app, one pass over the changes."""
+    rows: dict[str, Counter[str]] = defaultdict(Counter)
+    for g in diff.grants:
+        row = rows[g.app]
+        row[g.action] += 1
+        row["+scopes"] += len(g.added)
+        row["-scopes"] += len(g.removed)
+    for a in diff.assignments:
+        rows[a.app]["assign-" + a.action] += 1
+    for sp in diff.service_principals:
+        rows[sp.app]["sp"] += 1
+    lines = [
+        "| App | grants created | updated | replaced | revoked | scopes + | scopes - | "
+        "assigned | unassigned |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    for app in sorted(rows):
+        r = rows[app]
+        cells = [
+            r["create"] + r["import"],
+            r["update"],
+            r["replace"],
+            r["delete"],
+            r["+scopes"],
+            r["-scopes"],
+            r["assign-create"] + r["assign-import"],
+            r["assign-delete"],
+        ]
+        lines.append(f"| {code(app)} | " + " | ".join(str(c) for c in cells) + " |")
+    return [*lines, ""]

@@ -209,8 +209,11 @@ def test_small_budget_summarises_per_app(catalogue: Catalogue) -> None:
     diff = consent_diff(digest, catalogue)
     text = render_markdown(diff, catalogue, stack="prod", budget=1_500)
     assert len(text.encode()) <= 1_500
-    assert "_Summarised: too many changes to list in a comment" in text
-    assert "- `jemhc`: grants 100 created, 200 updated, 100 revoked" in text
+    assert "_Summarised to the counts above: too many changes" in text
+    # jemhc: users 3, 7, 11, ... (500), each with all three optional scopes; by index % 5:
+    # 100 created (+11 scopes), 100 widened (+3), 100 narrowed (-6), 100 revoked (-11), and
+    # 100 assignments, all for odd indexes, so all added.
+    assert "| `jemhc` | 100 | 200 | 0 | 100 | 1400 | 1700 | 100 | 0 |" in text.splitlines()
 
 
 def test_digest_fixture_is_the_documented_shape() -> None:
