@@ -32,7 +32,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--events",
         type=Path,
         metavar="EVENTS.jsonl",
-        help="engine event log (`pulumi preview --event-log FILE`) for policy violations",
+        help=(
+            "engine event log for policy violations: `pulumi preview --event-log FILE`, a flag "
+            "the CLI offers when PULUMI_DEBUG_COMMANDS=true"
+        ),
     )
     parser.add_argument(
         "--catalog",

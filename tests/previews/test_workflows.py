@@ -148,3 +148,11 @@ def test_azure_workflows_request_an_oidc_token(workflow: str) -> None:
     permissions = load(workflow)["permissions"]
     assert permissions["id-token"] == "write"
     assert 'ARM_USE_OIDC: "true"' in text(workflow)
+
+
+@pytest.mark.parametrize("workflow", [p.name for p in WORKFLOWS])
+def test_event_log_flag_is_enabled_where_used(workflow: str) -> None:
+    """The CLI registers --event-log only when PULUMI_DEBUG_COMMANDS is true."""
+    content = text(workflow)
+    if "--event-log" in content:
+        assert 'PULUMI_DEBUG_COMMANDS: "true"' in content
