@@ -238,3 +238,17 @@ def test_import_is_adoption_not_a_new_grant(catalogue: Catalogue) -> None:
         "`Mail.ReadWrite`, `Mail.Send`, `User.Read`" in lines
     )
     assert "**Totals**: grants: 1 imported; scopes: +0 / -0;" in lines[2]
+
+
+def test_replace_step_alone_reads_the_same(catalogue: Catalogue) -> None:
+    """Without --show-replacement-steps the digest holds only the `replace` step."""
+    data = json.loads(MIXED.read_text())
+    data["steps"] = [
+        s for s in data["steps"] if s["op"] not in ("create-replacement", "delete-replaced")
+    ]
+    diff = consent_diff(PreviewDigest.model_validate(data), catalogue)
+    lines = render_markdown(diff, catalogue, stack="dev").splitlines()
+    assert (
+        f"- user `{MEGAN}`: ⛔ takes over the grant of user `Lee Gu` (`{LEE}`) (replaced: "
+        "userObjectId): `Mail.ReadWrite`, `Mail.Send`, `User.Read`" in lines
+    )
