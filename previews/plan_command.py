@@ -39,6 +39,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="show the consent diff against the same stack at git ref REF (e.g. origin/main)",
     )
     parser.add_argument(
+        "--max-bytes",
+        type=int,
+        metavar="N",
+        help="with --base and markdown: shorten the lists of users so the text fits N UTF-8 "
+        "bytes (for pull-request comments); default: no limit",
+    )
+    parser.add_argument(
         "--project-dir",
         type=Path,
         default=Path("."),
@@ -56,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if args.format == "json":
             sys.stdout.write(diff.model_dump_json(indent=2) + "\n")
         else:
-            sys.stdout.write(plan_diff_markdown(diff))
+            sys.stdout.write(plan_diff_markdown(diff, budget=args.max_bytes))
         return 0
     doc = plan_stack(project_dir, args.stack)
     if args.format == "json":

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from previews.markdown import code, plural, scope_list, target_label
+from previews.markdown import Group, code, fit, plural, scope_list, target_label
+from previews.matrix import TargetRef
 from previews.plan_diff import AppDiff, GrantDiff, PlanDiffDocument
 
 REVOKED = "⛔"
 WARNING = "⚠️"
 
 
-def plan_diff_markdown(doc: PlanDiffDocument) -> str:
-    lines = [
+def plan_diff_markdown(doc: PlanDiffDocument, budget: int | None = None) -> str:
+    """Alike changes of several users share a line; with a `budget` (UTF-8 bytes), their user
+    lists shorten until the text fits."""
+    lines: list[str | Group[TargetRef]] = [
         f"## Consent plan diff: stack {code(doc.stack)}, {code(doc.base_ref)} → working tree",
         "",
         "From the stack file and the catalogue alone (no tenant): users and groups as "
@@ -58,10 +61,7 @@ def plan_diff_markdown(doc: PlanDiffDocument) -> str:
             for app in cat.apps:
                 lines += _app(app, level="####")
         lines.append("")
-    text = "\n".join(lines).rstrip("\n") + "\n"
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text
+    return fit(lines, budget)
 
 
 def _totals(apps: list[AppDiff]) -> str:
@@ -114,18 +114,25 @@ def _highlights(apps: list[AppDiff]) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def _grant_line(g: GrantDiff) -> str:
-    who = target_label(g.target)
+def _grant_effect(g: GrantDiff) -> str:
     if g.status == "added":
-        return f"- {who}: new grant: {scope_list(g.added)}"
+        return f"new grant: {scope_list(g.added)}"
     if g.status == "removed":
-        return f"- {who}: {REVOKED} **grant removed**: {scope_list(g.removed)}"
+        return f"{REVOKED} **grant removed**: {scope_list(g.removed)}"
     parts = []
     if g.added:
         parts.append(f"adds {scope_list(g.added)}")
     if g.removed:
         parts.append(f"{REVOKED} removes {scope_list(g.removed)}")
-    return f"- {who}: " + "; ".join(parts)
+    return "; ".join(parts)
+
+
+def _label(target: TargetRef) -> str:
+    return target_label(target)
+
+
+def _assignee(target: TargetRef) -> str:
+    return target_label(target, grant=False)
 
 
 def _yaml(value: str | bool | None) -> str:
@@ -136,9 +143,12 @@ def _yaml(value: str | bool | None) -> str:
     return code(value)
 
 
-def _app(app: AppDiff, level: str) -> list[str]:
+def _app(app: AppDiff, level: str) -> list[str | Group[TargetRef]]:
     status = {"added": "added", "removed": f"{REVOKED} removed", "changed": "changed"}[app.status]
-    lines = [f"{level} {code(app.key)}: {app.display_name} ({status})", ""]
+    lines: list[str | Group[TargetRef]] = [
+        f"{level} {code(app.key)}: {app.display_name} ({status})",
+        "",
+    ]
     for f in app.features:
         if f.change == "enabled":
             lines.append(f"- feature {code(f.feature)} enabled ({f.after})")
@@ -153,11 +163,22 @@ def _app(app: AppDiff, level: str) -> list[str]:
         by_api.setdefault(g.api, []).append(g)
     for api, grants in by_api.items():
         lines += ["", f"**{grants[0].api_display_name}** ({code(api)})", ""]
-        lines += [_grant_line(g) for g in grants]
+        users: dict[str, list[TargetRef]] = {}
+        for g in grants:
+            if g.target.kind == "user":
+                users.setdefault(_grant_effect(g), []).append(g.target)
+            else:
+                lines.append(f"- {_label(g.target)}: {_grant_effect(g)}")
+        lines += [Group(effect, targets, _label) for effect, targets in users.items()]
     if app.assignments:
         lines += ["", "**Assignments**", ""]
+        assigned: dict[str, list[TargetRef]] = {}
         for a in app.assignments:
             verb = "assigned" if a.status == "added" else f"{REVOKED} **assignment removed**"
-            lines.append(f"- {target_label(a.principal, grant=False)}: {verb}")
+            if a.principal.kind == "user":
+                assigned.setdefault(verb, []).append(a.principal)
+            else:
+                lines.append(f"- {_assignee(a.principal)}: {verb}")
+        lines += [Group(verb, targets, _assignee) for verb, targets in assigned.items()]
     lines.append("")
     return lines

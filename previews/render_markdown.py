@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 from catalog.catalogue import Catalogue
 from components.planner import Target
@@ -20,7 +21,17 @@ from previews.consent_diff import (
     GrantChange,
     ServicePrincipalChange,
 )
-from previews.markdown import cell, code, plural
+from previews.markdown import (
+    USER_LIST_CAPS,
+    Group,
+    cell,
+    code,
+    expand,
+    join_lines,
+    plural,
+    truncate,
+    utf8_size,
+)
 
 GITHUB_COMMENT_LIMIT = 65_536
 DEFAULT_BUDGET = 60_000  # leaves room for the workflow's own heading and marker
@@ -30,7 +41,6 @@ PER_APP_TABLE_FROM = (
 )
 REVOKED = "⛔"
 WARNING = "⚠️"
-_USER_LIST_CAPS: tuple[int | None, ...] = (None, 500, 100, 20, 5, 0)
 
 
 @dataclass(frozen=True)
@@ -38,14 +48,6 @@ class _Style:
     catalogue: Catalogue
     users: dict[str, str]
     scope_labels: dict[tuple[str, str], str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Group:
-    """Alike changes for several users: one line, the users in a collapsible list."""
-
-    effect: str
-    targets: list[Target]
 
 
 def render_markdown(
@@ -60,51 +62,17 @@ def render_markdown(
     head = _head(diff, style, stack)
     sections = [item for app in diff.apps() for item in _app_section(diff, app, style)]
     tail = _tail(diff)
-    for cap in _USER_LIST_CAPS:
-        text = _join([*head, *_expand(sections, style, cap), *tail])
-        if _size(text) <= budget:
+    for cap in USER_LIST_CAPS:
+        text = join_lines([*head, *expand(sections, cap), *tail])
+        if utf8_size(text) <= budget:
             return text
     note = "_Summarised to the counts above: too many changes to list in a comment (the job log has all)._"
     if not any(line.startswith("**Per app**") for line in head):
         head = [*head, "**Per app**", "", *_per_app_table(diff)]
-    text = _join([*head, note, "", *tail])
-    if _size(text) <= budget:
+    text = join_lines([*head, note, "", *tail])
+    if utf8_size(text) <= budget:
         return text
-    return _truncate(text, budget)
-
-
-def _join(lines: list[str]) -> str:
-    text = "\n".join(lines).rstrip("\n") + "\n"
-    while "\n\n\n" in text:
-        text = text.replace("\n\n\n", "\n\n")
-    return text
-
-
-def _expand(items: list[str | _Group], style: _Style, cap: int | None) -> list[str]:
-    lines: list[str] = []
-    for item in items:
-        if isinstance(item, str):
-            lines.append(item)
-        else:
-            lines += _grouped(style, item.effect, item.targets, cap)
-    return lines
-
-
-def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def _truncate(text: str, budget: int) -> str:
-    note = "\n\n_Truncated to fit a pull-request comment: the job log has the full diff._\n"
-    room = budget - _size(note)
-    kept: list[str] = []
-    used = 0
-    for line in text.splitlines():
-        used += _size(line) + 1
-        if used > room:
-            break
-        kept.append(line)
-    return "\n".join(kept) + note
+    return truncate(text, budget)
 
 
 def stack_of(urns: Iterable[str]) -> str | None:
@@ -317,8 +285,8 @@ def _grant_effect(style: _Style, c: GrantChange) -> str:
     return effect
 
 
-def _app_section(diff: ConsentDiff, app: str, style: _Style) -> list[str | _Group]:
-    lines: list[str | _Group] = [_app_title(style, app), ""]
+def _app_section(diff: ConsentDiff, app: str, style: _Style) -> list[str | Group[Target]]:
+    lines: list[str | Group[Target]] = [_app_title(style, app), ""]
     for sp in (c for c in diff.service_principals if c.app == app):
         lines.append(f"- service principal: {_sp_effect(sp)}")
     grants = [c for c in diff.grants if c.app == app]
@@ -335,7 +303,7 @@ def _app_section(diff: ConsentDiff, app: str, style: _Style) -> list[str | _Grou
             else:
                 lines.append(f"- {_user(style, c.target)}: {effect}")
         for effect, members in groups.items():
-            lines.append(_Group(effect, [m.target for m in members]))
+            lines.append(Group(effect, [m.target for m in members], partial(_user, style)))
     assignments = [c for c in diff.assignments if c.app == app]
     if assignments:
         lines += ["", "**Assignments**", ""]
@@ -348,23 +316,8 @@ def _app_section(diff: ConsentDiff, app: str, style: _Style) -> list[str | _Grou
                 lines.append(f"- {_user(style, group)}: {effect}")
             users = [p for p in principals if p.kind != "group"]
             if users:
-                lines.append(_Group(effect, users))
+                lines.append(Group(effect, users, partial(_user, style)))
     lines.append("")
-    return lines
-
-
-def _grouped(style: _Style, effect: str, targets: list[Target], cap: int | None) -> list[str]:
-    if len(targets) == 1:
-        return [f"- {_user(style, targets[0])}: {effect}"]
-    lines = [f"- {len(targets)} users: {effect}"]
-    if cap == 0:
-        return lines
-    shown = targets if cap is None else targets[:cap]
-    lines += ["", "  <details><summary>users</summary>", ""]
-    lines += [f"  - {_user(style, t)}" for t in shown]
-    if len(shown) < len(targets):
-        lines.append(f"  - … and {len(targets) - len(shown)} more")
-    lines += ["", "  </details>", ""]
     return lines
 
 

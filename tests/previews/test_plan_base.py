@@ -13,7 +13,9 @@ import pytest
 import yaml
 
 from previews.__main__ import main
+from previews.base_plan import plan_against_base
 from previews.plan_diff import PlanDiffDocument
+from previews.plan_diff_markdown import plan_diff_markdown
 from tests.previews.conftest import REPO
 
 BEFORE = """\
@@ -276,3 +278,26 @@ def test_project_in_a_subfolder_with_a_shared_catalogue(
     assert (code, err) == (0, "")
     assert "Catalogue files changed: `catalog/apps/microsoft-365-for-jira.yaml`." in out
     assert "- **tenant-wide** (all users): adds `User.ReadBasic.All`" in out
+
+
+def test_many_users_share_one_line_and_fit_a_budget(tmp_path: Path) -> None:
+    repo = tmp_path / "many"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    copy_catalogue(repo)
+    (repo / "Pulumi.s.yaml").write_text(BEFORE)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "before")
+    users = [f"user{i:04d}@contoso.com" for i in range(1500)]
+    data = yaml.safe_load(BEFORE)
+    data["config"]["entra-consent:features"]["calendar"]["users"] = users
+    (repo / "Pulumi.s.yaml").write_text(yaml.safe_dump(data))
+    doc = plan_against_base(repo, "s", "HEAD")
+    full = plan_diff_markdown(doc)
+    assert "- 1500 users: new grant: `Calendars.ReadWrite`," in full
+    assert "- 1500 users: assigned" in full
+    assert full.count("  - user `user") == 3000  # listed under the grant and the assignment
+    short = plan_diff_markdown(doc, budget=20_000)
+    assert len(short.encode()) <= 20_000
+    assert "- 1500 users: new grant: `Calendars.ReadWrite`," in short
+    assert "  - … and " in short
