@@ -52,7 +52,9 @@ def test_plan_example_is_current(tmp_path: Path) -> None:
     assert example("plan --base") == planned
 
 
-@pytest.mark.parametrize("option", ["--base", "--format", "--events", "--fail-on-mandatory"])
+@pytest.mark.parametrize(
+    "option", ["--base", "--format", "--events", "--fail-on-mandatory", "--max-bytes", "--catalog"]
+)
 def test_documented_options_exist(option: str, capsys: pytest.CaptureFixture[str]) -> None:
     helps = ""
     for command in ("plan", "render"):
