@@ -4,7 +4,9 @@ The pack runs as the CLI runs it (a subprocess speaking the analyzer gRPC protoc
 has the program's shape: two enterprise apps (EnterpriseApp components with their managed
 service principals), Microsoft Graph read with ServicePrincipal.get, one group assignment per
 app, and per-user grants split between the apps, linked by dependencies and property
-dependencies. Prints the load average next to the figures (the machines are shared).
+dependencies. Prints the load average next to the figures (the machines are shared), and the SDK's floor: the
+same requests to a pack of five no-op stack policies (what pulumi_policy costs by itself, as it
+deserializes every resource once per stack policy).
 
     ./venv/bin/python -m benchmarks.policy_analyze [--grants 2000 20000] [--repeat 3]
 """
@@ -14,9 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import tempfile
 import time
 import uuid
+from pathlib import Path
+from typing import Any
 
+from policies.pack import GC_THRESHOLDS
 from tests.policies.analyzer import PolicyPackProcess, stack_request
 from tests.policies.corpus import ResourceSpec, build_resources
 from tests.policies.stacks import example_policy_config
@@ -77,6 +83,33 @@ def stack_specs(grants: int) -> list[ResourceSpec]:
     return specs
 
 
+FLOOR_PACK = f"""
+import gc
+from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
+
+gc.set_threshold{GC_THRESHOLDS!r}
+PolicyPack(
+    name="floor",
+    policies=[
+        StackValidationPolicy(name=f"noop-{{i}}", description="no-op", validate=lambda a, r: None)
+        for i in range(5)
+    ],
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+"""
+
+
+def timed(pack: PolicyPackProcess, request: Any, repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = pack.stub.AnalyzeStack(request, timeout=600)
+        times.append(time.perf_counter() - started)
+        if response.diagnostics:
+            raise SystemExit(f"unexpected violations: {response.diagnostics[0].message}")
+    return times
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
@@ -89,28 +122,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--preview", action="store_true", help="object ids unknown (preview)")
     args = parser.parse_args(argv)
 
-    pack = PolicyPackProcess()
-    try:
-        pack.configure(example_policy_config())
-        print(f"cores: {os.cpu_count()}; load average (1/5/15 min) at start: {load()}")
-        print("grants  resources  AnalyzeStack s (min / median of runs)  per grant ms  load")
-        for grants in args.grants:
-            resources = build_resources(stack_specs(grants), args.preview)
-            request = stack_request(resources)  # built once: the engine's cost, not the pack's
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                response = pack.stub.AnalyzeStack(request, timeout=600)
-                times.append(time.perf_counter() - started)
-                if response.diagnostics:
-                    raise SystemExit(f"unexpected violations: {response.diagnostics[0].message}")
-            best = min(times)
+    with tempfile.TemporaryDirectory() as tmp:
+        floor_main = Path(tmp) / "__main__.py"
+        floor_main.write_text(FLOOR_PACK, "utf-8")
+        pack = PolicyPackProcess()
+        floor = PolicyPackProcess(floor_main)
+        try:
+            pack.configure(example_policy_config())
+            print(f"cores: {os.cpu_count()}; load average (1/5/15 min) at start: {load()}")
             print(
-                f"{grants:6d}  {len(resources):9d}  {best:8.2f} / {statistics.median(times):6.2f}"
-                f"{'':22s}  {best / grants * 1000:10.3f}  {load()}"
+                "grants  resources  AnalyzeStack s, min / median  per grant ms"
+                "  SDK floor s  load (1/5/15 min)"
             )
-    finally:
-        pack.close()
+            for grants in args.grants:
+                resources = build_resources(stack_specs(grants), args.preview)
+                request = stack_request(resources)  # built once: the engine's cost
+                times = timed(pack, request, args.repeat)
+                floor_times = timed(floor, request, args.repeat)
+                best = min(times)
+                print(
+                    f"{grants:6d}  {len(resources):9d}  {best:12.2f} / {statistics.median(times):6.2f}"
+                    f"  {best / grants * 1000:12.3f}  {min(floor_times):11.2f}  {load()}"
+                )
+        finally:
+            pack.close()
+            floor.close()
     return 0
 
 
