@@ -24,6 +24,7 @@ from benchmarks.synthetic import GRAPH_APP_ID, SyntheticTenant, upn, user_id
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_PROGRAM = Path(__file__).resolve().parent / "floor" / "__main__.py"
+SHAPED_FLOOR_PROGRAM = Path(__file__).resolve().parent / "floor_shaped" / "__main__.py"
 SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 GET_USERS = "azuread:index/getUsers:getUsers"
 GET_GROUP = "azuread:index/getGroup:getGroup"
@@ -244,3 +245,8 @@ def program_run(config: dict[str, Any], tenant: SyntheticTenant) -> MockRun:
 def floor_run(count: int) -> MockRun:
     """The SDK floor: `benchmarks/floor/__main__.py` registering `count` bare azuread grants."""
     return MockRun(FLOOR_PROGRAM, {"bench:count": str(count)})
+
+
+def shaped_floor_run(count: int) -> MockRun:
+    """`benchmarks/floor_shaped/__main__.py`: `count` resources in the program's shape."""
+    return MockRun(SHAPED_FLOOR_PROGRAM, {"bench:count": str(count)}, SyntheticTenant(1))

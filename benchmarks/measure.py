@@ -20,7 +20,7 @@ from typing import Any
 import pulumi  # noqa: F401  (imported before timing, as the floor needs it too)
 import pulumi_azuread  # noqa: F401
 
-from benchmarks.harness import MockRun, floor_run, program_run
+from benchmarks.harness import MockRun, floor_run, program_run, shaped_floor_run
 from benchmarks.synthetic import SyntheticTenant, stack_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +63,10 @@ def measure_floor(count: int) -> dict[str, Any]:
     return _timed_run(floor_run(count))
 
 
+def measure_shaped_floor(count: int) -> dict[str, Any]:
+    return _timed_run(shaped_floor_run(count))
+
+
 def measure_planner(size: int) -> dict[str, Any]:
     """Resolution of the look-ups' results (pure part) and the planner, timed apart."""
     from benchmarks.principals import resolved_principals
@@ -86,7 +90,12 @@ def measure_planner(size: int) -> dict[str, Any]:
     }
 
 
-KINDS = {"program": measure_program, "floor": measure_floor, "planner": measure_planner}
+KINDS = {
+    "program": measure_program,
+    "floor": measure_floor,
+    "shaped-floor": measure_shaped_floor,
+    "planner": measure_planner,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

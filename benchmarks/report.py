@@ -138,6 +138,7 @@ class SizeResult:
     expected: Expected
     program: Measurement
     floor: Measurement
+    shaped_floor: Measurement
     planner: dict[str, Any]
     offline_plan: dict[str, Any] | None = field(default=None)
 
@@ -282,50 +283,77 @@ def render(results: list[SizeResult], before: Machine, after: Machine, repeat: i
         "",
         "Preview mode, invokes answered by mocks from a synthetic tenant. The floor is a minimal "
         "program (`benchmarks/floor/__main__.py`) registering the same number of bare azuread "
-        "grants on the same harness. Wall and CPU seconds are the run of the program file "
-        "(interpreter start and the SDK import excluded from both); peak RSS is the whole "
-        "process's high-water mark.",
+        "grants on the same harness; the shaped floor (`benchmarks/floor_shaped/__main__.py`) "
+        "registers them in the program's shape (a component parent, Output inputs from the "
+        "service principals) without settings, look-ups or planner. Seconds are the run of the "
+        "program file (interpreter start and the SDK import excluded from all three); peak RSS "
+        "is the whole process's high-water mark.",
         "",
     ]
     rows = []
     for r in results:
-        p, f = r.program, r.floor
+        p, f, sf = r.program, r.floor, r.shaped_floor
         rows.append(
             [
                 _n(r.size),
                 _n(p.resources),
-                "yes" if r.meets_minimum() else "NO",
                 str(sum(p.invokes.values())),
                 f"{p.wall_s:.2f}",
                 f"{f.wall_s:.2f}",
                 _ratio(p.wall_s, f.wall_s),
-                f"{p.cpu_s:.2f}",
-                f"{f.cpu_s:.2f}",
-                _ratio(p.cpu_s, f.cpu_s),
-                f"{p.peak_rss_mib:.0f}",
-                f"{f.peak_rss_mib:.0f}",
-                _ratio(p.peak_rss_mib, f.peak_rss_mib),
+                f"{sf.wall_s:.2f}",
+                _ratio(p.wall_s, sf.wall_s),
                 f"{p.ms_per_resource:.2f} / {f.ms_per_resource:.2f}",
-                f"{p.load_1m:.2f} / {f.load_1m:.2f}",
+                f"{p.load_1m:.2f} / {f.load_1m:.2f} / {sf.load_1m:.2f}",
             ]
         )
     out += _table(
         [
             "users",
             "resources",
-            "minimum",
             "invokes",
             "program s",
             "floor s",
-            "ratio",
+            "vs floor",
+            "shaped floor s",
+            "vs shaped",
+            "ms/resource (program / floor)",
+            "load (program / floor / shaped)",
+        ],
+        rows,
+    )
+    out += ["", "CPU seconds (all threads) and peak memory of the same runs:", ""]
+    rows = []
+    for r in results:
+        p, f, sf = r.program, r.floor, r.shaped_floor
+        rows.append(
+            [
+                _n(r.size),
+                f"{p.cpu_s:.2f}",
+                f"{f.cpu_s:.2f}",
+                _ratio(p.cpu_s, f.cpu_s),
+                f"{sf.cpu_s:.2f}",
+                _ratio(p.cpu_s, sf.cpu_s),
+                f"{p.peak_rss_mib:.0f}",
+                f"{f.peak_rss_mib:.0f}",
+                _ratio(p.peak_rss_mib, f.peak_rss_mib),
+                f"{sf.peak_rss_mib:.0f}",
+                _ratio(p.peak_rss_mib, sf.peak_rss_mib),
+            ]
+        )
+    out += _table(
+        [
+            "users",
             "program CPU s",
             "floor CPU s",
-            "ratio",
+            "vs floor",
+            "shaped CPU s",
+            "vs shaped",
             "program MiB",
             "floor MiB",
-            "ratio",
-            "ms/resource (program / floor)",
-            "load (program / floor)",
+            "vs floor",
+            "shaped MiB",
+            "vs shaped",
         ],
         rows,
     )
@@ -336,6 +364,7 @@ def render(results: list[SizeResult], before: Machine, after: Machine, repeat: i
         rows.append(
             [
                 _n(r.size),
+                "yes" if r.meets_minimum() else "NO",
                 str(d["components"]),
                 str(d["service_principals"]),
                 _n(d["grants"]),
@@ -348,6 +377,7 @@ def render(results: list[SizeResult], before: Machine, after: Machine, repeat: i
     out += _table(
         [
             "users",
+            "= minimum",
             "components",
             "service principals",
             "grants",

@@ -78,7 +78,9 @@ def best(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def run_size(size: int, repeat: int, workdir: Path, log: Any) -> SizeResult:
     expected = expected_counts(SyntheticTenant(size))
-    programs, floors = [], []
+    programs: list[dict[str, Any]] = []
+    floors: list[dict[str, Any]] = []
+    shaped_floors: list[dict[str, Any]] = []
     for _ in range(repeat):
         program = measure("program", size)
         if program.get("error"):
@@ -90,6 +92,9 @@ def run_size(size: int, repeat: int, workdir: Path, log: Any) -> SizeResult:
         floor = measure("floor", int(program["resources"]))
         floors.append(floor)
         log(f"  floor   {floor['resources']:>6} resources: {floor['wall_s']:.2f} s")
+        shaped = measure("shaped-floor", int(program["resources"]))
+        shaped_floors.append(shaped)
+        log(f"  shaped floor {shaped['resources']:>6} resources: {shaped['wall_s']:.2f} s")
     planner = best([measure("planner", size) for _ in range(repeat)])
     log(f"  planner {size:>6} users: {planner['wall_s']:.3f} s")
     offline = measure_offline_plan(size, workdir)
@@ -100,6 +105,7 @@ def run_size(size: int, repeat: int, workdir: Path, log: Any) -> SizeResult:
         expected=expected,
         program=Measurement.of(best(programs)),
         floor=Measurement.of(best(floors)),
+        shaped_floor=Measurement.of(best(shaped_floors)),
         planner=planner,
         offline_plan=offline,
     )

@@ -4,7 +4,10 @@ resources is known at preview and the number of invokes does not grow with users
 from __future__ import annotations
 
 import re
+from importlib.metadata import version
+from typing import Any
 
+import pulumi
 import pulumi_azuread as azuread
 
 from catalog.catalogue import Catalogue
@@ -25,8 +28,25 @@ from components.settings import StackSettings
 _NOT_FOUND = re.compile(r"not found|no group found|no users were found|could not find", re.I)
 
 
+_AZUREAD_VERSION = version("pulumi-azuread")
+
+
 def _not_found(exc: Exception) -> bool:
     return bool(_NOT_FOUND.search(str(exc)))
+
+
+GET_USERS = "azuread:index/getUsers:getUsers"
+
+
+def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
+    """`azuread.get_users` as (object id, UPN) pairs, from the provider's parallel `objectIds`
+    and `userPrincipalNames` lists (it fills both for every user, in order). The untyped invoke
+    skips the SDK's translation of every user record into a typed object, which for a
+    `return_all` look-up is most of the program's own cost (about 0.5 s per 10,000 users);
+    the request the engine sees is the same as the typed function's."""
+    opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
+    result = pulumi.runtime.invoke(GET_USERS, args, opts=opts).value
+    return list(zip(result["objectIds"], result["userPrincipalNames"], strict=True))
 
 
 def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
@@ -35,12 +55,9 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
     if lookup.mode != "none":
         try:
             if lookup.mode == "upns":
-                result = azuread.get_users(
-                    user_principal_names=list(lookup.upns), ignore_missing=True
-                )
+                pairs = _get_users({"userPrincipalNames": list(lookup.upns), "ignoreMissing": True})
             else:
-                result = azuread.get_users(return_all=True)
-            pairs = [(u.object_id, u.user_principal_name) for u in result.users]
+                pairs = _get_users({"returnAll": True})
         except Exception as exc:
             if not _not_found(exc):
                 raise
