@@ -263,9 +263,9 @@ def no_first_party_service_principals(
         return [
             Violation(
                 f"service principal {resource.name}: manages Microsoft's first-party API "
-                f"service principal (app id {client_id}); destroying or changing it breaks every "
-                "app in the tenant (read it with ServicePrincipal.get instead of declaring it, "
-                "or remove it from the stack)"
+                f"service principal (app id {client_id}); a destroy or a rename would delete it "
+                "and cut off every app in the tenant that uses the API (read it with "
+                "ServicePrincipal.get instead of declaring it, or remove it from the stack)"
             )
         ]
     return []
