@@ -102,8 +102,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.measure")
     parser.add_argument("kind", choices=sorted(KINDS))
     parser.add_argument("size", type=int)
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="FILE",
+        help="write a pyinstrument profile of the measurement (text) to FILE; figures then "
+        "include the profiler's overhead",
+    )
     args = parser.parse_args(argv)
-    figures = KINDS[args.kind](args.size)
+    if args.profile is None:
+        figures = KINDS[args.kind](args.size)
+    else:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.001)
+        profiler.start()
+        figures = KINDS[args.kind](args.size)
+        profiler.stop()
+        args.profile.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
     figures["peak_rss_mib"] = _rss_mib("VmHWM")
     json.dump({"kind": args.kind, "size": args.size, **figures}, sys.stdout)
     sys.stdout.write("\n")
