@@ -250,7 +250,12 @@ def load_stack(
         settings = settings_from_config(config, file)
     except ConfigurationError as exc:
         problems.extend(exc.problems)
-    catalog_dir = project_dir / (settings.catalog if settings else "catalog")
+    # When the settings fail validation, still check the catalogue they name.
+    named = config.get(f"{NAMESPACE}:catalog")
+    catalog = (
+        settings.catalog if settings else named if isinstance(named, str) and named else "catalog"
+    )
+    catalog_dir = project_dir / catalog
     try:
         catalogue = load_catalogue(catalog_dir, relative_to=project_dir)
     except ConfigurationError as exc:
