@@ -268,3 +268,18 @@ def test_missing_catalogue_folder() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "no-such-catalogue: catalogue folder not found (check entra-consent:catalog)",
     ]
+
+
+def test_catalogue_named_by_invalid_settings_is_still_checked() -> None:
+    raw = config(
+        **{
+            "entra-consent:catalog": "tests/catalog/bad/unknown-app",
+            "entra-consent:missing_principals": "ignore",
+        }
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        load_stack(runtime_config(raw), ROOT, FILE)
+    assert [str(p) for p in caught.value.problems] == [
+        "Pulumi.test.yaml: entra-consent:missing_principals: Input should be 'fail' or 'skip' (got 'ignore')",
+        "tests/catalog/bad/unknown-app/apps/vendor.yaml: features.demo-mail.app: unknown app 'dmeo' (known: demo)",
+    ]
