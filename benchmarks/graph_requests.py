@@ -4,7 +4,8 @@
 - `get_users(user_principal_names=[...])`: one `GET /users?$filter=userPrincipalName eq '…'`
   per UPN.
 - `get_users(object_ids=[...])`: one `GET /users/{id}` per id (the path that timed out at 30,000
-  ids, terraform-provider-azuread #1174). The program never uses it.
+  ids, terraform-provider-azuread #1174). The program uses it only for at most
+  `UPN_LOOKUP_LIMIT` ids.
 - `get_users(return_all=True)`: one paged `GET /users`, no `$top`, so Graph's default page of
   100 users: ceil(users / 100) requests.
 - `get_group(display_name=…, include_transitive_members=True)`: one filtered `GET /groups`,
@@ -34,6 +35,8 @@ def user_lookup_requests(lookup: UserLookup, tenant_users: int) -> int:
         return 0
     if lookup.mode == "upns":
         return len(lookup.upns)
+    if lookup.mode == "ids":
+        return len(lookup.ids)
     return pages(tenant_users)
 
 
@@ -64,6 +67,7 @@ def lookup_cost(
     path = {
         "none": "no user look-up",
         "upns": f"by UPN ({len(lookup.upns)} names, at most {UPN_LOOKUP_LIMIT})",
+        "ids": f"by object id ({len(lookup.ids)} ids, at most {UPN_LOOKUP_LIMIT})",
         "all": "one return_all list",
     }[lookup.mode]
     return LookupCost(

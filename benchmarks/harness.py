@@ -83,9 +83,10 @@ class BenchMocks(pulumi.runtime.Mocks):
             if a.get("returnAll"):
                 indices: list[int] = list(tenant.user_indices())
             else:
-                by_upn = {upn(i).lower(): i for i in tenant.user_indices()}
-                wanted = (u.lower() for u in a.get("userPrincipalNames", []))
-                indices = [by_upn[u] for u in wanted if u in by_upn]
+                by_ref = {upn(i).lower(): i for i in tenant.user_indices()}
+                by_ref.update({user_id(i): i for i in tenant.user_indices()})
+                wanted = [*a.get("userPrincipalNames", []), *a.get("objectIds", [])]
+                indices = [by_ref[r.lower()] for r in wanted if r.lower() in by_ref]
             users = [_user_record(i) for i in indices]
             return {
                 "objectIds": [u["objectId"] for u in users],

@@ -203,6 +203,8 @@ def upn_only_paths(sizes: list[int]) -> list[str]:
         shapes.append((f"{_n(count)} users by UPN", {"consent": "principals", "users": users}))
     ids = [user_id(i) for i in range(10)]
     shapes.append(("10 users by object id", {"consent": "principals", "users": ids}))
+    mixed = [*ids[:5], *(upn(i) for i in range(5, 10))]
+    shapes.append(("5 by UPN and 5 by object id", {"consent": "principals", "users": mixed}))
     shapes.append(("any group", {"consent": "principals", "groups": ["Sales"]}))
     header = ["stack names", "user look-up", *[f"requests at {_n(s)} users" for s in sizes]]
     rows = []

@@ -56,6 +56,8 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
         try:
             if lookup.mode == "upns":
                 pairs = _get_users({"userPrincipalNames": list(lookup.upns), "ignoreMissing": True})
+            elif lookup.mode == "ids":
+                pairs = _get_users({"objectIds": list(lookup.ids), "ignoreMissing": True})
             else:
                 pairs = _get_users({"returnAll": True})
         except Exception as exc:

@@ -38,16 +38,17 @@ def test_more_names_than_the_limit_take_the_paged_list() -> None:
     assert user_lookup_requests(lookup, 50_000) == 500
 
 
-@pytest.mark.parametrize(
-    "feature",
-    [
-        {"consent": "principals", "groups": ["Sales"]},
-        {"consent": "principals", "users": ["6f1c8f3e-0d3b-4a8f-9a53-3c2d6f0b7a11"]},
-    ],
-    ids=["a-group", "an-object-id"],
-)
-def test_groups_and_object_ids_take_the_paged_list(feature: dict[str, Any]) -> None:
-    assert _lookup(feature).mode == "all"
+def test_a_group_takes_the_paged_list() -> None:
+    lookup = _lookup({"consent": "principals", "groups": ["Sales"]})
+    assert lookup.mode == "all"
+    assert user_lookup_requests(lookup, 10_000) == 100
+
+
+def test_a_few_object_ids_cost_one_request_each() -> None:
+    ids = [f"{i:08x}-1111-4222-8333-{i:012x}" for i in range(7)]
+    lookup = _lookup({"consent": "principals", "users": ids})
+    assert lookup.mode == "ids"
+    assert [user_lookup_requests(lookup, t) for t in (1_000, 50_000)] == [7, 7]
 
 
 def test_group_requests_count_lookup_member_pages_and_owners() -> None:

@@ -97,7 +97,8 @@ class TenantMocks(pulumi.runtime.Mocks):
                 found = list(self.tenant.users.items())
             else:
                 wanted = {u.lower() for u in a.get("userPrincipalNames", [])}
-                found = [(o, u) for o, u in self.tenant.users.items() if u.lower() in wanted]
+                wanted |= {i.lower() for i in a.get("objectIds", [])}
+                found = [(o, u) for o, u in self.tenant.users.items() if {u.lower(), o} & wanted]
                 if not found:
                     raise NotFound("No users were found")
             return {
