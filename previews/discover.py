@@ -31,6 +31,7 @@ from previews.graph_client import (
     token_tenant,
 )
 from previews.import_file import build_import
+from previews.stack_args import add_stack_arguments
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -53,14 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="folder holding Pulumi.yaml and the stack files (default: current folder)",
-    )
+    add_stack_arguments(parser)
     parser.add_argument(
         "--out",
         type=Path,
@@ -216,17 +210,10 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m previews.discover`: the same command without the dispatcher."""
-    parser = argparse.ArgumentParser(prog="python -m previews.discover", description=__doc__)
-    configure_parser(parser)
-    args = parser.parse_args(argv)
-    try:
-        code: int = args.run(args)
-    except ConfigurationError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        return EXIT_FAILED
-    return code
+    """`python -m previews.discover`: the same as `python -m previews discover`."""
+    from previews.__main__ import main as dispatch
+
+    return dispatch(["discover", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from pathlib import Path
 from previews.base_plan import plan_against_base
 from previews.plan_diff_markdown import plan_diff_markdown
 from previews.plan_markdown import plan_markdown
+from previews.stack_args import add_stack_arguments
 from previews.stack_plan import plan_stack
 
 
@@ -26,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
             "listing every problem on bad input."
         ),
     )
-    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    add_stack_arguments(parser)
     parser.add_argument(
         "--format",
         choices=["markdown", "json"],
@@ -44,13 +45,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="N",
         help="with --base and markdown: shorten the lists of users so the text fits N UTF-8 "
         "bytes (for pull-request comments); default: no limit",
-    )
-    parser.add_argument(
-        "--project-dir",
-        type=Path,
-        default=Path("."),
-        metavar="DIR",
-        help="folder holding Pulumi.yaml and the stack files (default: current folder)",
     )
     parser.set_defaults(run=run)
 

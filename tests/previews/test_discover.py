@@ -422,7 +422,7 @@ def test_a_snapshot_of_another_tenant_is_refused(
     )
 
 
-def test_module_entry_point_runs_without_the_dispatcher() -> None:
+def test_module_entry_point_is_the_discover_subcommand() -> None:
     import subprocess
     import sys
 
@@ -434,7 +434,7 @@ def test_module_entry_point_runs_without_the_dispatcher() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: python -m previews.discover")
+    assert result.stdout.startswith("usage: python -m previews discover")
 
 
 def test_credential_failures_are_one_line_with_what_to_do(
