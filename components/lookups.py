@@ -46,7 +46,8 @@ def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
     the request the engine sees is the same as the typed function's."""
     opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
     result = pulumi.runtime.invoke(GET_USERS, args, opts=opts).value
-    return list(zip(result["objectIds"], result["userPrincipalNames"], strict=True))
+    ids, upns = result.get("objectIds") or [], result.get("userPrincipalNames") or []
+    return list(zip(ids, upns, strict=True))
 
 
 def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
