@@ -25,7 +25,8 @@ setup-node: node_modules/.installed
 plan: setup
 	$(PY) -m previews plan --stack $(STACK) --format $(FORMAT)
 
-## bench: scale benchmark (1,000 / 10,000 / 50,000 users; BENCH_ARGS="--sizes 1000" for a quick run)
+## bench: scale benchmark (1,000 / 10,000 / 50,000 users), written to benchmarks/RESULTS.md;
+## BENCH_ARGS="--sizes 1000 --no-results" for a quick run that leaves RESULTS.md alone
 bench: setup
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
