@@ -53,11 +53,11 @@ def declare_stack(project_dir: Path) -> dict[str, EnterpriseApp]:
     pulumi.export(
         "apps",
         {
-            key: {
+            app.key: {
                 **app_summary(app),
-                "service_principal_object_id": apps[key].service_principal.object_id,
+                "service_principal_object_id": apps[app.key].service_principal.object_id,
             }
-            for key, app in ((a.key, a) for a in plan.apps)
+            for app in plan.apps
         },
     )
     return apps
