@@ -66,9 +66,15 @@ def _report_all(report: ReportViolation, violations: list[Any]) -> None:
         report(violation.message, violation.urn)
 
 
-def _settings(rule: Rule, raw: Mapping[str, Any] | None) -> tuple[RuleConfig | None, list[str]]:
+def _settings(
+    rule: Rule, raw: Mapping[str, Any] | None, report: ReportViolation
+) -> RuleConfig | None:
+    """The rule's config; None, with each problem reported, when it is invalid."""
     config, problems = parse_config(rule.config_model, rule.name, raw)
-    return config, [f"{p} (fix the policy config)" for p in problems]
+    if config is None:
+        for problem in problems:
+            report(f"{problem} (fix the policy config)", None)
+    return config
 
 
 def _stack_policy(rule: Rule) -> StackValidationPolicy:
@@ -76,10 +82,8 @@ def _stack_policy(rule: Rule) -> StackValidationPolicy:
     assert check is not None
 
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        config, problems = _settings(rule, args.get_config())
+        config = _settings(rule, args.get_config(), report)
         if config is None:
-            for problem in problems:
-                report(problem, None)
             return
         loaded = catalogue_source.load(catalogue_source.catalogue_dir(config.catalog))
         if loaded.catalogue is None:
@@ -111,10 +115,8 @@ def _stack_policy(rule: Rule) -> StackValidationPolicy:
 
 def _first_party_policy(rule: Rule) -> ResourceValidationPolicy:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        config, problems = _settings(rule, args.get_config())
+        config = _settings(rule, args.get_config(), report)
         if config is None:
-            for problem in problems:
-                report(problem, None)
             return
         # Without a catalogue, the built-in list of Microsoft APIs still applies.
         loaded = catalogue_source.load(catalogue_source.catalogue_dir(config.catalog))
