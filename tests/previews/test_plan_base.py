@@ -81,14 +81,19 @@ def widen_portal(catalog: Path) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
-def make_repo(folder: Path) -> Path:
-    repo = folder / "repo"
+def base_repo(repo: Path) -> Path:
+    """A git repository whose first commit holds the catalogue and the stack as BEFORE."""
     repo.mkdir()
     git(repo, "init", "-q", "-b", "main")
     copy_catalogue(repo)
     (repo / "Pulumi.s.yaml").write_text(BEFORE)
     git(repo, "add", ".")
     git(repo, "commit", "-q", "-m", "before")
+    return repo
+
+
+def make_repo(folder: Path) -> Path:
+    repo = base_repo(folder / "repo")
     (repo / "Pulumi.s.yaml").write_text(AFTER)
     widen_portal(repo / "catalog")
     git(repo, "commit", "-q", "-am", "after")
@@ -281,13 +286,7 @@ def test_project_in_a_subfolder_with_a_shared_catalogue(
 
 
 def test_many_users_share_one_line_and_fit_a_budget(tmp_path: Path) -> None:
-    repo = tmp_path / "many"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    copy_catalogue(repo)
-    (repo / "Pulumi.s.yaml").write_text(BEFORE)
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "before")
+    repo = base_repo(tmp_path / "many")
     users = [f"user{i:04d}@contoso.com" for i in range(1500)]
     data = yaml.safe_load(BEFORE)
     data["config"]["entra-consent:features"]["calendar"]["users"] = users
