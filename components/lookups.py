@@ -12,7 +12,6 @@ import pulumi_azuread as azuread
 
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
-from components.naming import resource_api_id, resource_api_name
 from components.principals import (
     ResolvedGroup,
     ResolvedPrincipals,
@@ -21,6 +20,7 @@ from components.principals import (
     user_lookup,
     user_members,
 )
+from components.resource_api import ResourceApi
 from components.settings import StackSettings
 
 # What the provider says when a look-up finds nothing (as opposed to auth or network errors,
@@ -86,11 +86,11 @@ def read_resource_apis(
     catalogue: Catalogue, api_keys: list[str]
 ) -> dict[str, azuread.ServicePrincipal]:
     """Microsoft's API service principals are read, never managed (terraform-provider-azuread
-    #1141: destroying a managed first-party service principal caused outages)."""
+    #1141: destroying a managed first-party service principal caused outages); each under a
+    `ResourceApi` that the policy pack can see."""
     apis = {}
     for key in api_keys:
-        found = azuread.get_service_principal(client_id=catalogue.apis[key].app_id)
-        apis[key] = azuread.ServicePrincipal.get(
-            resource_api_name(key), id=resource_api_id(found.object_id)
-        )
+        app_id = catalogue.apis[key].app_id
+        found = azuread.get_service_principal(client_id=app_id)
+        apis[key] = ResourceApi(key, app_id, found.object_id).service_principal
     return apis

@@ -6,6 +6,7 @@ from __future__ import annotations
 from components.planner import Target
 
 ENTERPRISE_APP_TYPE = "entra-consent:index:EnterpriseApp"
+RESOURCE_API_TYPE = "entra-consent:index:ResourceApi"
 SERVICE_PRINCIPAL_TYPE = "azuread:index/servicePrincipal:ServicePrincipal"
 GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
 ASSIGNMENT_TYPE = "azuread:index/appRoleAssignment:AppRoleAssignment"

@@ -29,6 +29,7 @@ PACK_NAME = "entra-consent"
 # The properties the rules read; the rest of a resource is never unwrapped.
 _READ = (
     "id",
+    "appId",
     "clientId",
     "objectId",
     "claimValues",

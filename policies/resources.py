@@ -1,8 +1,12 @@
 """The stack as the pack sees it: resources by URN, and who each grant or assignment is for.
 
-Pure Python over plain values (no Pulumi import). A grant's client app is the service principal
-its `servicePrincipalObjectId` depends on; its API the one `resourceServicePrincipalObjectId`
-depends on. Property dependencies decide first; a known object id value is the fallback.
+Pure Python over plain values (no Pulumi import). The engine hands the pack registered resources
+only, with their outputs; `.get` reads never arrive (NOTES-pulumi.md). A grant's client app is the
+service principal its `servicePrincipalObjectId` depends on; its API is the `ResourceApi`
+component (the registered identity of a read Microsoft API: app id and object id) or managed
+service principal whose object id `resourceServicePrincipalObjectId` holds. Property
+dependencies on registered service principals decide first; a known object id value is the
+fallback, and for an API the rule (its read is never among the resources).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
 ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment"
+RESOURCE_API = "entra-consent:index:ResourceApi"
 
 # Values the engine sends for properties not known until apply (pulumi_policy's sentinels).
 UNKNOWN_VALUES = frozenset(
@@ -63,7 +68,8 @@ class Resource:
 
     @property
     def client_id(self) -> str | Unknown | None:
-        value = known_str(self.props.get("clientId"))
+        """The app id this service principal (or `ResourceApi`) stands for."""
+        value = known_str(self.props.get("appId" if self.type == RESOURCE_API else "clientId"))
         return value.lower() if isinstance(value, str) else value
 
     @property
@@ -116,9 +122,10 @@ class Stack:
         self.resources = list(resources)
         self.by_urn = {r.urn: r for r in self.resources}
         self.service_principals = [r for r in self.resources if r.type == SERVICE_PRINCIPAL]
+        self.resource_apis = [r for r in self.resources if r.type == RESOURCE_API]
         self._sp_by_urn = {sp.urn: sp for sp in self.service_principals}
         self._by_object_id: dict[str, list[Resource]] = {}
-        for sp in self.service_principals:
+        for sp in [*self.service_principals, *self.resource_apis]:
             for object_id in sp.object_ids:
                 self._by_object_id.setdefault(object_id, []).append(sp)
         self._grants: list[Grant] | None = None

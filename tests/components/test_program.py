@@ -13,6 +13,7 @@ from catalog.catalogue import Catalogue
 from components.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
+    RESOURCE_API_TYPE,
     GRANT_TYPE,
     SERVICE_PRINCIPAL_TYPE,
 )
@@ -236,6 +237,27 @@ def test_dev_no_managed_first_party_service_principal(dev: ProgramRun) -> None:
     managed = [r for r in dev.registrations if r.type == SERVICE_PRINCIPAL_TYPE and not r.read]
     assert {r.inputs["clientId"] for r in managed}.isdisjoint({GRAPH_APP_ID, EXCHANGE_APP_ID})
     assert all(r.name.startswith("api-") for r in dev.reads())
+
+
+def test_dev_resource_apis_are_registered_with_their_identity(dev: ProgramRun) -> None:
+    """The engine gives a policy pack registered resources only, never reads: each read API
+    sits under a ResourceApi component whose outputs say which API it is."""
+    apis = {r.urn: r for r in dev.of_type(RESOURCE_API_TYPE)}
+    assert {r.name: r.outputs for r in apis.values()} == {
+        "api-microsoft-graph": {
+            "api": "microsoft-graph",
+            "appId": GRAPH_APP_ID,
+            "objectId": GRAPH_SP,
+        },
+        "api-exchange-online": {
+            "api": "exchange-online",
+            "appId": EXCHANGE_APP_ID,
+            "objectId": EXCHANGE_SP,
+        },
+    }
+    for read in dev.reads():
+        assert apis[read.parent].name == read.name
+        assert read.inputs["id"] == f"/servicePrincipals/{apis[read.parent].outputs['objectId']}"
 
 
 def test_dev_invokes_are_batched(dev: ProgramRun) -> None:

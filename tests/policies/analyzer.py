@@ -74,8 +74,10 @@ def stack_urn(stack: str = "dev", project: str = "entra-consent") -> str:
 
 
 def engine_resources(run: ProgramRun, tenant: FakeTenant, preview: bool) -> list[EngineResource]:
-    """The planned snapshot of a mock run: outputs from the same mocks the run used. At preview,
-    a managed service principal's object id is unknown, and so is every input fed from it."""
+    """The planned snapshot of a mock run: outputs from the same mocks the run used, a
+    component's outputs those it registered. At preview, a managed service principal's object id
+    is unknown, and so is every input fed from it. Reads are kept (marked `read`) for
+    `Analyze`-level callers, but `stack_request` leaves them out as the engine does."""
     if run.error is not None:
         raise AssertionError(f"program run failed: {run.error}")
     mocks = TenantMocks(tenant)
@@ -90,7 +92,9 @@ def engine_resources(run: ProgramRun, tenant: FakeTenant, preview: bool) -> list
                 pulumi.runtime.MockResourceArgs(r.type, r.name, {}, None, inputs["id"], True)
             )
             inputs = {}
-        elif r.custom:
+        elif not r.custom:
+            outputs = dict(r.outputs)
+        else:
             if preview:
                 for key, deps in r.property_dependencies.items():
                     if key in inputs and any(d in managed for d in deps):
@@ -119,6 +123,9 @@ def engine_resources(run: ProgramRun, tenant: FakeTenant, preview: bool) -> list
 
 
 def stack_request(resources: Iterable[EngineResource]) -> analyzer_pb2.AnalyzeStackRequest:
+    """What the engine sends: registered resources only, never `.get` reads (they live apart in
+    the deployment, pulumi/pulumi #18070), each with its outputs; dependencies on a read's URN
+    are passed on as they are."""
     return analyzer_pb2.AnalyzeStackRequest(
         resources=[
             analyzer_pb2.AnalyzerResource(
@@ -135,6 +142,7 @@ def stack_request(resources: Iterable[EngineResource]) -> analyzer_pb2.AnalyzeSt
                 },
             )
             for r in resources
+            if not r.read
         ]
     )
 

@@ -14,6 +14,7 @@ from tests.support.mock_runtime import fake_id
 
 CASES = Path(__file__).resolve().parent / "cases"
 COMPONENT = "entra-consent:index:EnterpriseApp"
+RESOURCE_API = "entra-consent:index:ResourceApi"
 GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
 ASSIGNMENT_TYPE = "azuread:index/appRoleAssignment:AppRoleAssignment"
 RULE_NAMES = [
@@ -31,7 +32,8 @@ class Strict(BaseModel):
 
 
 class ResourceSpec(Strict):
-    """`sp`: a managed service principal (in an EnterpriseApp component); `api`: a read one;
+    """`sp`: a managed service principal (in an EnterpriseApp component); `api`: a read one
+    (in a ResourceApi component that carries its app id and object id, as the program does);
     `grant` (client, api by name) and `assignment` (app by name). `link: false` records no
     dependencies; `props` overrides property values ("unknown" for a preview unknown)."""
 
@@ -100,11 +102,20 @@ def build_resources(specs: list[ResourceSpec], preview: bool) -> list[EngineReso
     for spec in specs:
         if spec.kind == "api":
             object_id = fake_id("sp", spec.clientId or "")
+            component = EngineResource(
+                RESOURCE_API,
+                spec.name,
+                _urn(RESOURCE_API, spec.name, STACK_TYPE),
+                root,
+                outputs={"appId": spec.clientId, "objectId": object_id},
+                custom=False,
+            )
+            out.append(component)
             r = EngineResource(
                 SP_TYPE,
                 spec.name,
-                _urn(SP_TYPE, spec.name, STACK_TYPE),
-                parent=root,
+                _urn(SP_TYPE, spec.name, RESOURCE_API),
+                parent=component.urn,
                 outputs={"clientId": spec.clientId, "objectId": object_id},
                 read=True,
             )

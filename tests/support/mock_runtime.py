@@ -132,6 +132,7 @@ class Registration:
     retain_on_delete: bool
     delete_before_replace: bool
     read: bool = False
+    outputs: dict[str, Any] = field(default_factory=dict)  # a component's register_outputs
 
 
 class RecordingMonitor(pulumi_mocks.MockMonitor):
@@ -159,6 +160,12 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 )
             )
         return response
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        for registration in self.registrations:
+            if registration.urn == request.urn:
+                registration.outputs = _plain(request.outputs)
+        return super().RegisterResourceOutputs(request)
 
     def ReadResource(self, request: Any) -> Any:
         response = super().ReadResource(request)
