@@ -21,6 +21,7 @@ from benchmarks.synthetic import (
     upn,
     user_id,
 )
+from components.naming import RESOURCE_API_TYPE
 from components.principals import UPN_LOOKUP_LIMIT, user_lookup
 from components.settings import StackSettings, settings_from_config
 
@@ -148,7 +149,7 @@ class SizeResult:
             "service_principals": reg.get(SERVICE_PRINCIPAL, 0),
             "grants": reg.get(GRANT, 0),
             "assignments": reg.get(ASSIGNMENT, 0),
-            "components": reg.get(COMPONENT, 0),
+            "components": reg.get(COMPONENT, 0) + reg.get(RESOURCE_API_TYPE, 0),
             "reads": sum(self.program.read.values()),
         }
 

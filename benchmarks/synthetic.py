@@ -174,7 +174,7 @@ def expected_counts(tenant: SyntheticTenant) -> Expected:
         # covered by calendar's tenant-wide grant.
         user_grants=len(email_users),
         assignments=len(assigned_groups) + len(direct_users),
-        components=1,
+        components=2,  # the EnterpriseApp, and the ResourceApi of Microsoft Graph
         reads=1,  # Microsoft Graph's service principal
         invokes={
             "azuread:index/getUsers:getUsers": 1,

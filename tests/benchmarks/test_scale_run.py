@@ -19,6 +19,7 @@ from components.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
     GRANT_TYPE,
+    RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
 )
 from tests.support.mock_runtime import ROOT, FakeTenant, run_program
@@ -43,6 +44,7 @@ def test_program_run_declares_the_minimum_with_constant_invokes() -> None:
     assert figures["error"] is None
     assert figures["registered"] == {
         ENTERPRISE_APP_TYPE: 1,
+        RESOURCE_API_TYPE: 1,
         SERVICE_PRINCIPAL_TYPE: 1,
         GRANT_TYPE: expected.grants,
         ASSIGNMENT_TYPE: expected.assignments,
@@ -112,7 +114,8 @@ def test_make_bench_small_prints_the_tables() -> None:
     assert "## Machine" in result.stdout
     assert "CPUs (nproc)" in result.stdout
     rows = [line for line in result.stdout.splitlines() if line.startswith("| 200 | ")]
-    assert any(row.startswith("| 200 | yes | 1 | 1 |") for row in rows)  # the minimum, declared
+    # the minimum, declared: components are the EnterpriseApp and the ResourceApi of Graph
+    assert any(row.startswith("| 200 | yes | 2 | 1 |") for row in rows)
     assert "Resources declared = the minimum the consent needs, at every size: **met**" in (
         result.stdout
     )

@@ -82,5 +82,5 @@ def test_expected_counts_at_1000_users() -> None:
     assert expected.user_grants == 750
     assert expected.tenant_grants == 1
     assert expected.assignments == 3 + 60
-    assert expected.resources == 1 + 1 + 751 + 63 + 1
+    assert expected.resources == 2 + 1 + 751 + 63 + 1  # components: EnterpriseApp, ResourceApi
     assert sum(expected.invokes.values()) == 5

@@ -13,8 +13,8 @@ from catalog.catalogue import Catalogue
 from components.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
-    RESOURCE_API_TYPE,
     GRANT_TYPE,
+    RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
 )
 from components.stack_file import read_stack_config

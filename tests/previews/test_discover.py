@@ -1,4 +1,4 @@
-"""`discover` end to end: a fake Microsoft Graph on 127.0.0.1 (paged, throttled, flaky), the
+"""`discover` end to end: the simulated Microsoft Graph on 127.0.0.1 (paged, throttled, flaky), the
 drift report's classification, and the import file checked against the resources the program
 registers under Pulumi's mock runtime."""
 
@@ -11,17 +11,19 @@ from pathlib import Path
 
 import pytest
 
-from components.naming import ENTERPRISE_APP_TYPE, urn
+from components.naming import ENTERPRISE_APP_TYPE, RESOURCE_API_TYPE, urn
 from components.stack_file import read_stack_config
 from previews.discover import main
 from previews.drift import DriftReport
 from previews.graph_client import GRAPH_TOKEN_ENV
 from previews.import_file import ImportDocument
+from simtenant.graph import Fault, SimTenant
 from tests.previews.conftest import REPO
-from tests.previews.discover.fake_graph import TOKEN, FakeGraph, Fault, load_tenant
+from tests.previews.discover.seeding import TOKEN, SeededTenant, seed_tenant
 from tests.support.mock_runtime import FakeTenant, ProgramRun, run_program
 
-TENANT_FILE = Path(__file__).resolve().parent / "discover" / "tenant.yaml"
+EXAMPLE_TENANT = REPO / "tests" / "tenants" / "contoso.yaml"
+MAIL_APP = "e7185a25-9df9-4d05-b779-76b04bf46424"
 PROJECT = "entra-consent"
 STACK = "dev"
 GRAPH_API = "microsoft-graph"
@@ -42,12 +44,14 @@ EXPECTED_GRANTS = {
     ("m365-jira-teams-jsm-portal", GRAPH_API, "tenant"): "missing",
     ("m365-jira-todo", GRAPH_API, "tenant"): "unmanaged",
 }
+# (app, principal) -> status. An existing assignment is named as Graph names its principal
+# (principalDisplayName, the display name); a missing one as the stack's config does.
 EXPECTED_ASSIGNMENTS = {
-    ("jemhc", "jira-support@contoso.com"): "match",
+    ("jemhc", "Jira Support"): "match",
     ("m365-jira-mail", "Jira Users"): "match",
-    ("m365-jira-mail", "alex.wilber@contoso.com"): "match",
+    ("m365-jira-mail", "Alex Wilber"): "match",
     ("m365-jira-mail", "adele.vance@contoso.com"): "missing",
-    ("m365-jira-mail", "pat.doe@contoso.com"): "unmanaged",
+    ("m365-jira-mail", "Pat Doe"): "unmanaged",
 }
 EXPECTED_SERVICE_PRINCIPALS = {
     "jemhc": "present",
@@ -58,24 +62,28 @@ EXPECTED_SERVICE_PRINCIPALS = {
 }
 
 
+@pytest.fixture(scope="module")
+def seeded() -> SeededTenant:
+    """tenant.yaml, built once; each test serves a copy (the same object ids)."""
+    return seed_tenant()
+
+
 @pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    data, _ = load_tenant(TENANT_FILE)
-    with FakeGraph(data, page_size=2) as server:
+def graph(seeded: SeededTenant) -> Iterator[SimTenant]:
+    with seeded.serve(page_size=2) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
-def program() -> ProgramRun:
-    """The dev stack under the mock runtime, against the tenant the fake Graph extends."""
-    _, tenant = load_tenant(TENANT_FILE)
-    run = run_program(read_stack_config(REPO, STACK), tenant, stack=STACK)
+def program(seeded: SeededTenant) -> ProgramRun:
+    """The dev stack under the mock runtime, against the tenant the simulated Graph holds."""
+    run = run_program(read_stack_config(REPO, STACK), seeded.mock_tenant(), stack=STACK)
     assert run.error is None, run.error
     return run
 
 
 def discover(
-    graph: FakeGraph, out: Path, *extra: str, monkeypatch: pytest.MonkeyPatch, token: str = TOKEN
+    graph: SimTenant, out: Path, *extra: str, monkeypatch: pytest.MonkeyPatch, token: str = TOKEN
 ) -> int:
     monkeypatch.setenv(GRAPH_TOKEN_ENV, token)
     args = ["--stack", STACK, "--project-dir", str(REPO), "--graph-url", graph.base_url]
@@ -91,12 +99,13 @@ def read_import(out: Path) -> ImportDocument:
 
 
 def test_discover_classifies_grants_assignments_and_service_principals(
-    graph: FakeGraph,
+    graph: SimTenant,
+    seeded: SeededTenant,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    app_sp = "82495fa5-18b8-5a3d-9aa7-c72afbc5f2b7"  # m365-jira-mail, as fake_id derives it
+    app_sp = seeded.service_principals[MAIL_APP]  # m365-jira-mail
     grants_path = f"/v1.0/servicePrincipals/{app_sp}/oauth2PermissionGrants"
     graph.faults += [
         Fault(grants_path, status=429, headers={"Retry-After": "1"}),
@@ -138,10 +147,10 @@ def test_discover_classifies_grants_assignments_and_service_principals(
 
 
 def test_every_request_is_an_authenticated_get(
-    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph: SimTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert discover(graph, tmp_path, monkeypatch=monkeypatch) == 0
-    assert graph.requests, "no request reached the fake Graph"
+    assert graph.requests, "no request reached the simulated Graph"
     assert {r.method for r in graph.requests} == {"GET"}
     assert {r.authorization for r in graph.requests} == {f"Bearer {TOKEN}"}
     filters = [r.query["$filter"] for r in graph.requests if "$filter" in r.query]
@@ -175,7 +184,7 @@ def test_engine_urn_drops_the_root_stack_type_only() -> None:
 
 
 def test_import_file_names_types_and_parents_are_those_the_program_registers(
-    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
+    graph: SimTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
 ) -> None:
     assert discover(graph, tmp_path, monkeypatch=monkeypatch) == 0
     document = read_import(tmp_path)
@@ -202,15 +211,15 @@ def test_import_file_names_types_and_parents_are_those_the_program_registers(
     missing_names = {g.resource for g in report.grants if g.status == "missing"}
     missing_names |= {a.resource for a in report.assignments if a.status == "missing"}
     missing_apps = {s.app for s in report.service_principals if s.status == "missing"}
-    for resource_urn, (_, name, _) in registered.items():
-        if resource_urn in imported_urns:
-            continue
+    for resource_urn, (typ, name, _) in registered.items():
+        if resource_urn in imported_urns or typ == RESOURCE_API_TYPE:
+            continue  # a ResourceApi only holds a read of the API: nothing to import
         assert name in missing_names or any(name.startswith(a) for a in missing_apps), name
     assert len(document.resources) == 17
 
 
 def test_imported_resources_keep_every_replace_on_change_input(
-    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
+    graph: SimTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
 ) -> None:
     """So `pulumi preview` after the import shows updates only: the ids the program declares
     for each imported grant and assignment are those of the tenant object imported."""
@@ -246,7 +255,7 @@ def test_imported_resources_keep_every_replace_on_change_input(
 
 
 def test_existing_stack_names_components_by_the_urns_the_program_registers(
-    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
+    graph: SimTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, program: ProgramRun
 ) -> None:
     assert discover(graph, tmp_path, "--existing-stack", monkeypatch=monkeypatch) == 0
     document = read_import(tmp_path)
@@ -264,7 +273,7 @@ def test_existing_stack_names_components_by_the_urns_the_program_registers(
 
 
 def test_snapshot_compares_again_offline_with_the_same_result(
-    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph: SimTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert discover(graph, tmp_path / "live", monkeypatch=monkeypatch) == 0
     served = len(graph.requests)
@@ -291,7 +300,7 @@ def test_snapshot_compares_again_offline_with_the_same_result(
 
 
 def test_fail_on_drift_exits_2(
-    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph: SimTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert discover(graph, tmp_path, "--fail-on-drift", "--quiet", monkeypatch=monkeypatch) == 2
 
@@ -304,7 +313,7 @@ def _jwt(claims: dict[str, str]) -> str:
 
 
 def test_a_token_for_another_tenant_is_refused_before_any_request(
-    graph: FakeGraph,
+    graph: SimTenant,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -321,17 +330,16 @@ def test_a_token_for_another_tenant_is_refused_before_any_request(
 
 
 def test_a_token_for_the_stacks_tenant_is_used(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeded: SeededTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     token = _jwt({"tid": "11111111-2222-3333-4444-555555555555"})
-    data, _ = load_tenant(TENANT_FILE)
-    with FakeGraph(data, token=token) as graph:
+    with seeded.serve(token=token) as graph:
         assert discover(graph, tmp_path, "--quiet", monkeypatch=monkeypatch, token=token) == 0
         assert graph.requests
 
 
 def test_refused_credentials_are_one_line_with_what_to_do(
-    graph: FakeGraph,
+    graph: SimTenant,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -345,7 +353,7 @@ def test_refused_credentials_are_one_line_with_what_to_do(
 
 
 def test_bad_stack_file_lists_problems_without_contacting_graph(
-    graph: FakeGraph,
+    graph: SimTenant,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -378,18 +386,24 @@ def test_graph_url_must_not_send_the_token_over_plain_http(
     assert "plain http is allowed for loopback test servers only" in capsys.readouterr().err
 
 
-def test_fake_tenant_matches_the_mock_runtime_tenant() -> None:
-    """The fake Graph extends the program's fake tenant: same users, groups and API ids."""
-    data, tenant = load_tenant(TENANT_FILE)
-    assert isinstance(tenant, FakeTenant)
-    graph_users = {u["id"]: u["userPrincipalName"] for u in data.users}
-    assert tenant.users.items() <= graph_users.items()
-    graph_sps = {s["appId"]: s["id"] for s in data.service_principals}
-    assert tenant.service_principals.items() <= graph_sps.items()
+def test_simulated_tenant_is_the_example_tenant_the_program_runs_against(
+    seeded: SeededTenant,
+) -> None:
+    """The program's mock-runtime tenant is what the simulated Graph holds, and that extends the
+    example tenant: the same users, groups (the same users, as many other members) and APIs."""
+    example = FakeTenant.from_file(EXAMPLE_TENANT)
+    tenant = seeded.mock_tenant()
+    assert set(example.users.values()) <= set(tenant.users.values())
+    assert set(example.service_principals) <= set(tenant.service_principals)
+    for name, (_, members) in example.groups.items():
+        served = tenant.groups[name][1]
+        assert {example.users.get(m) for m in members} == {tenant.users.get(m) for m in served}
+        assert len(served) == len(members)
+    assert tenant.service_principals[MAIL_APP] == seeded.service_principals[MAIL_APP]
 
 
 def test_dispatcher_and_module_entry_points_run_discover(
-    graph: FakeGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    graph: SimTenant, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from previews.__main__ import main as dispatch
 
@@ -402,7 +416,7 @@ def test_dispatcher_and_module_entry_points_run_discover(
 
 
 def test_a_snapshot_of_another_tenant_is_refused(
-    graph: FakeGraph,
+    graph: SimTenant,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],

@@ -1,5 +1,5 @@
 """The read-only Graph client: paging, throttling, transient failures, timeouts, links and
-credentials, against the fake Graph on 127.0.0.1 (or httpx's mock transport where a server
+credentials, against the simulated Graph on 127.0.0.1 (or httpx's mock transport where a server
 cannot misbehave the way a test needs)."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -29,24 +28,28 @@ from previews.graph_client import (
     token_scope,
     token_tenant,
 )
-from tests.previews.discover.fake_graph import TOKEN, FakeGraph, Fault, load_tenant
+from simtenant.graph import Fault, SimTenant
+from tests.previews.discover.seeding import TOKEN, SeededTenant, seed_tenant
 
-TENANT_FILE = Path(__file__).resolve().parent / "discover" / "tenant.yaml"
 USERS = "/v1.0/users"
 
 
+@pytest.fixture(scope="module")
+def seeded() -> SeededTenant:
+    return seed_tenant()
+
+
 @pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    data, _ = load_tenant(TENANT_FILE)
-    with FakeGraph(data, page_size=2) as server:
+def graph(seeded: SeededTenant) -> Iterator[SimTenant]:
+    with seeded.serve(page_size=2) as server:
         yield server
 
 
-def client_for(graph: FakeGraph, sleeps: list[float], **kwargs: Any) -> GraphClient:
+def client_for(graph: SimTenant, sleeps: list[float], **kwargs: Any) -> GraphClient:
     return GraphClient(graph.base_url, StaticToken(TOKEN), sleep=sleeps.append, **kwargs)
 
 
-def test_paging_follows_next_links_and_keeps_the_query(graph: FakeGraph) -> None:
+def test_paging_follows_next_links_and_keeps_the_query(graph: SimTenant) -> None:
     sleeps: list[float] = []
     with client_for(graph, sleeps) as client:
         users = list(client.get_all("users", {"$select": "id,userPrincipalName"}))
@@ -57,7 +60,7 @@ def test_paging_follows_next_links_and_keeps_the_query(graph: FakeGraph) -> None
     assert sleeps == []
 
 
-def test_429_waits_for_retry_after_then_repeats_the_same_request(graph: FakeGraph) -> None:
+def test_429_waits_for_retry_after_then_repeats_the_same_request(graph: SimTenant) -> None:
     graph.faults.append(Fault(USERS, status=429, headers={"Retry-After": "7"}, page="2"))
     sleeps: list[float] = []
     with client_for(graph, sleeps) as client:
@@ -77,7 +80,7 @@ def test_429_with_an_http_date_waits_until_then() -> None:
     assert retry_after_seconds(None) is None
 
 
-def test_transient_503_is_retried_with_backoff(graph: FakeGraph) -> None:
+def test_transient_503_is_retried_with_backoff(graph: SimTenant) -> None:
     graph.faults.append(Fault(USERS, status=503, times=2))
     sleeps: list[float] = []
     with client_for(graph, sleeps) as client:
@@ -85,7 +88,7 @@ def test_transient_503_is_retried_with_backoff(graph: FakeGraph) -> None:
     assert sleeps == [1.0, 2.0]
 
 
-def test_a_persistent_failure_stops_after_the_retries_with_one_line(graph: FakeGraph) -> None:
+def test_a_persistent_failure_stops_after_the_retries_with_one_line(graph: SimTenant) -> None:
     graph.faults.append(Fault(USERS, status=503, times=100))
     sleeps: list[float] = []
     with client_for(graph, sleeps, max_retries=3) as client, pytest.raises(GraphError) as caught:
@@ -99,7 +102,7 @@ def test_a_persistent_failure_stops_after_the_retries_with_one_line(graph: FakeG
     )
 
 
-def test_long_retry_after_is_capped(graph: FakeGraph) -> None:
+def test_long_retry_after_is_capped(graph: SimTenant) -> None:
     graph.faults.append(Fault(USERS, status=429, headers={"Retry-After": "86400"}))
     sleeps: list[float] = []
     with client_for(graph, sleeps, max_wait_s=120) as client:
@@ -107,23 +110,26 @@ def test_long_retry_after_is_capped(graph: FakeGraph) -> None:
     assert sleeps == [120]
 
 
-def test_a_stalled_response_times_out_and_is_retried(graph: FakeGraph) -> None:
-    graph.faults.append(Fault(USERS, status=200, stall_s=1.0))
+def test_a_stalled_response_times_out_and_is_retried(graph: SimTenant) -> None:
+    graph.faults.append(Fault(USERS, status=None, stall_s=1.0))  # the answer, late
     sleeps: list[float] = []
     with client_for(graph, sleeps, timeout_s=0.2) as client:
         assert len(list(client.get_all("users"))) == 6
     assert sleeps == [1.0]
 
 
-def test_forbidden_says_which_read_permissions_are_needed(graph: FakeGraph) -> None:
+def test_forbidden_says_which_read_permissions_are_needed(graph: SimTenant) -> None:
     graph.faults.append(Fault(USERS, status=403))
     with client_for(graph, []) as client, pytest.raises(GraphError) as caught:
         client.get("users")
-    assert "HTTP 403 Fault: scripted (the identity lacks read permissions" in str(caught.value)
+    assert (
+        "HTTP 403 Authorization_RequestDenied: Insufficient privileges to complete the "
+        "operation. (the identity lacks read permissions"
+    ) in str(caught.value)
     assert "Directory.Read.All" in str(caught.value)
 
 
-def test_not_found_is_none_and_an_empty_listing(graph: FakeGraph) -> None:
+def test_not_found_is_none_and_an_empty_listing(graph: SimTenant) -> None:
     with client_for(graph, []) as client:
         assert client.get("groups/00000000-0000-0000-0000-0000000000ff") is None
         assert list(client.get_all("servicePrincipals/nope/oauth2PermissionGrants")) == []
@@ -240,7 +246,7 @@ def test_token_tenant_reads_the_tid_claim() -> None:
     assert token_tenant("a.!!!.c") is None
 
 
-def test_progress_is_one_line_per_listing_off_a_terminal(graph: FakeGraph) -> None:
+def test_progress_is_one_line_per_listing_off_a_terminal(graph: SimTenant) -> None:
     stream = io.StringIO()
     with GraphClient(graph.base_url, StaticToken(TOKEN), progress=Progress(stream)) as client:
         list(client.get_all("users", what="users"))

@@ -252,3 +252,34 @@ def test_replace_step_alone_reads_the_same(catalogue: Catalogue) -> None:
         f"- user `{MEGAN}`: ⛔ takes over the grant of user `Lee Gu` (`{LEE}`) (replaced: "
         "userObjectId): `Mail.ReadWrite`, `Mail.Send`, `User.Read`" in lines
     )
+
+
+ENGINE_CHANGE = DIGESTS / "engine-change.json"
+ENGINE_EVENTS = DIGESTS / "engine-change-events.jsonl"
+
+
+def test_a_real_engine_digest_renders_exactly_its_change(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """engine-change.json: `pulumi preview --json` of the real CLI (tests/e2e/test_review.py):
+    Team.ReadBasic.All added for three users of Calendar, Alex taken off Email."""
+    code, out, _ = render(capsys, str(ENGINE_CHANGE), "--events", str(ENGINE_EVENTS))
+    assert code == 0
+    steps = json.loads(ENGINE_CHANGE.read_text())["steps"]
+    alex = next(
+        s["oldState"]["outputs"]["principalObjectId"]
+        for s in steps
+        if s["op"] == "delete" and "assign-user" in s["urn"]
+    )
+    lines = out.splitlines()
+    assert lines[2] == (
+        "**Totals**: grants: 3 updated, 1 revoked; scopes: +3 / -9; assignments: 1 removed; "
+        "service principals: none; policy violations: 0 mandatory, 0 advisory."
+    )
+    assert f"- user `Alex Wilber` (`{alex}`): ⛔ **assignment removed** (default role)" in lines
+    assert "- 3 users: adds `Team.ReadBasic.All`" in lines
+    assert sum("⛔ **grant revoked**" in line for line in lines) == 1
+    assert [line for line in lines if line.startswith("### ")] == [
+        "### `m365-jira-mail`: Microsoft 365 for Jira (Email, Meetings, Calendar)",
+        "### Diagnostics",
+    ]

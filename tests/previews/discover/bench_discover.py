@@ -1,5 +1,5 @@
-"""Benchmark: discover against the fake Graph for a large tenant (one group of N users, a
-per-user grant each). Prints figures; not a test.
+"""Benchmark: discover against the simulated Graph for a large tenant (one group of N users, a
+per-user grant each), seeded with Graph requests first (not timed). Prints figures; not a test.
 
     ./venv/bin/python -m tests.previews.discover.bench_discover [N] [PAGE_SIZE]
 """
@@ -18,8 +18,7 @@ from previews.drift_markdown import render
 from previews.graph_client import GraphClient, StaticToken
 from previews.import_file import build_import
 from tests.previews.conftest import REPO
-from tests.previews.discover.fake_graph import TOKEN, FakeGraph, GraphData
-from tests.support.mock_runtime import fake_id
+from tests.previews.discover.seeding import TOKEN, seed_tenant
 
 MAIL = "e7185a25-9df9-4d05-b779-76b04bf46424"
 GRAPH = "00000003-0000-0000-c000-000000000000"
@@ -30,43 +29,26 @@ SCOPES = (
 )
 
 
-def tenant(users: int) -> GraphData:
-    data = GraphData()
-    for app_id in (MAIL, GRAPH):
-        data.service_principals.append(
-            {"id": fake_id("sp", app_id), "appId": app_id, "displayName": app_id, "tags": []}
-        )
-    ids = [fake_id("user", f"u{i}") for i in range(users)]
-    data.users = [
-        {"id": oid, "userPrincipalName": f"u{i}@contoso.com"} for i, oid in enumerate(ids)
-    ]
-    group = fake_id("group", "Big")
-    data.groups = [{"id": group, "displayName": "Big", "members": ids}]
-    for i, oid in enumerate(ids):
-        if i % 20 == 0:
-            continue  # 5% missing
-        scope = SCOPES if i % 20 != 1 else "openid profile"  # 5% drifted
-        data.grants.append(
-            {
-                "id": f"g{i}",
-                "clientId": fake_id("sp", MAIL),
-                "consentType": "Principal",
-                "principalId": oid,
-                "resourceId": fake_id("sp", GRAPH),
-                "scope": scope,
-            }
-        )
-    data.assignments.append(
+def tenant(users: int) -> dict[str, Any]:
+    """The tenant as seeding.py describes one."""
+    upns = [f"u{i}@contoso.com" for i in range(users)]
+    grants = [
         {
-            "id": "a0",
-            "appRoleId": "00000000-0000-0000-0000-000000000000",
-            "principalId": group,
-            "principalType": "Group",
-            "principalDisplayName": "Big",
-            "resourceId": fake_id("sp", MAIL),
+            "client": MAIL,
+            "api": GRAPH,
+            "user": upn,
+            "scope": SCOPES if i % 20 != 1 else "openid profile",  # 5% drifted
         }
-    )
-    return data
+        for i, upn in enumerate(upns)
+        if i % 20 != 0  # 5% missing
+    ]
+    return {
+        "users": upns,
+        "groups": [{"name": "Big", "members": upns}],
+        "service_principals": [MAIL, GRAPH],
+        "grants": grants,
+        "assignments": [{"app": MAIL, "principal": "group:Big"}],
+    }
 
 
 def main(users: int, page_size: int) -> None:
@@ -75,7 +57,10 @@ def main(users: int, page_size: int) -> None:
         "entra-consent:features": {"email": {"consent": "principals", "groups": ["Big"]}},
     }
     catalogue, settings = load_stack(config, REPO, "Pulumi.bench.yaml")
-    with FakeGraph(tenant(users), page_size=page_size) as graph:
+    started = time.perf_counter()
+    seeded = seed_tenant(tenant(users))
+    print(f"seeding (not part of discovery): {time.perf_counter() - started:.1f} s")
+    with seeded.serve(page_size=page_size) as graph:
         started = time.perf_counter()
         with GraphClient(graph.base_url, StaticToken(TOKEN)) as client:
             snapshot = read_tenant(client, catalogue, settings, TENANT)

@@ -1,0 +1,117 @@
+"""`azuread:index/appRoleAssignment:AppRoleAssignment`: an appRoleAssignment created through
+the resource service principal's `appRoleAssignedTo`. No Update: every input forces
+replacement."""
+
+from __future__ import annotations
+
+from simtenant.provider import ids
+from simtenant.provider.errors import GraphError, ProviderError, diagnostic
+from simtenant.provider.graph import Graph, not_found, retrying
+from simtenant.provider.props import UNKNOWN, Props, text
+from simtenant.provider.resource import DiffResult, Field, diff_fields
+
+TOKEN = "azuread:index/appRoleAssignment:AppRoleAssignment"
+INPUTS = ("appRoleId", "principalObjectId", "resourceObjectId")
+FIELDS = tuple(Field(name, replaces=True) for name in INPUTS)
+_TF_NAMES = {
+    "appRoleId": "app_role_id",
+    "principalObjectId": "principal_object_id",
+    "resourceObjectId": "resource_object_id",
+}
+_COMPUTED = ("principalDisplayName", "principalType", "resourceDisplayName")
+
+
+def _replicating(exc: GraphError) -> bool:
+    return not_found(exc) or (
+        exc.status == 400 and "Not a valid reference update" in exc.graph_message
+    )
+
+
+class AppRoleAssignment:
+    token = TOKEN
+
+    def check(self, news: Props) -> tuple[Props, list[tuple[str, str]]]:
+        failures = [
+            (key, f'The argument "{_TF_NAMES[key]}" is required, but no definition was found.')
+            for key in INPUTS
+            if news.get(key) in (None, "")
+        ]
+        return news, failures
+
+    def diff(self, olds: Props, news: Props) -> DiffResult:
+        return diff_fields(olds, news, FIELDS)
+
+    def preview_create(self, news: Props) -> Props:
+        out = {key: news.get(key) for key in INPUTS}
+        out.update(dict.fromkeys(_COMPUTED, UNKNOWN))
+        return out
+
+    def create(self, graph: Graph, news: Props) -> tuple[str, Props]:
+        resource = text(news, "resourceObjectId")
+        sp_path = ids.SERVICE_PRINCIPAL.format(resource)
+        try:
+            graph.get(sp_path)
+        except GraphError as exc:
+            if not_found(exc):
+                raise exc.during(
+                    f'Service principal not found for resource (Object ID: "{resource}")'
+                ) from exc
+            raise exc.during(
+                f'Could not retrieve service principal for resource (Object ID: "{resource}")'
+            ) from exc
+        body = {
+            "appRoleId": text(news, "appRoleId"),
+            "principalId": text(news, "principalObjectId"),
+            "resourceId": resource,
+        }
+        try:
+            created = retrying(
+                lambda: graph.post(f"{sp_path}/appRoleAssignedTo", body), _replicating
+            )
+        except GraphError as exc:
+            raise exc.during("Could not create app role assignment") from exc
+        assignment_id = text(created, "id")
+        if not assignment_id:
+            raise diagnostic("Bad API response", "ID returned for app role assignment is nil")
+        if not text(created, "resourceId"):
+            raise diagnostic(
+                "Bad API response", "Resource ID returned for app role assignment is nil"
+            )
+        resource_id = ids.ASSIGNMENT.format(text(created, "resourceId"), assignment_id)
+        outputs = self.read(graph, resource_id, news)
+        if outputs is None:
+            raise diagnostic(f"retrieving {resource_id}", "not found after creation")
+        return resource_id, outputs
+
+    def read(self, graph: Graph, resource_id: str, state: Props) -> Props | None:
+        ids.ASSIGNMENT.parse(resource_id)
+        try:
+            found = graph.get(resource_id)
+        except GraphError as exc:
+            if not_found(exc):
+                return None
+            raise exc.during(f"retrieving {resource_id}") from exc
+        return {
+            "appRoleId": text(found, "appRoleId"),
+            "principalDisplayName": text(found, "principalDisplayName"),
+            "principalObjectId": text(found, "principalId"),
+            "principalType": text(found, "principalType"),
+            "resourceDisplayName": text(found, "resourceDisplayName"),
+            "resourceObjectId": text(found, "resourceId"),
+        }
+
+    def inputs_from_state(self, outputs: Props) -> Props:
+        return {key: outputs.get(key) for key in INPUTS}
+
+    def preview_update(self, olds: Props, news: Props) -> Props:
+        raise ProviderError(f"{TOKEN} has no update: every change replaces it")
+
+    def update(self, graph: Graph, resource_id: str, olds: Props, news: Props) -> Props:
+        raise ProviderError(f"{TOKEN} has no update: every change replaces it")
+
+    def delete(self, graph: Graph, resource_id: str, state: Props) -> None:
+        ids.ASSIGNMENT.parse(resource_id)
+        try:
+            graph.delete(resource_id)
+        except GraphError as exc:
+            raise exc.during(f"Deleting {resource_id}") from exc

@@ -1,0 +1,115 @@
+"""The data sources: getUsers (returnAll paging, per-UPN look-ups, missing users), getGroup
+(transitive members from beta, the unescaped display-name filter), getServicePrincipal."""
+
+from __future__ import annotations
+
+import grpc  # type: ignore[import-untyped]
+import pytest
+
+from tests.simtenant.provider.conftest import Env
+
+GET_USERS = "azuread:index/getUsers:getUsers"
+GET_GROUP = "azuread:index/getGroup:getGroup"
+GET_SP = "azuread:index/getServicePrincipal:getServicePrincipal"
+
+
+def test_get_users_return_all_pages_through_everyone(tenant) -> None:  # type: ignore[no-untyped-def]
+    env: Env = tenant(page_size=3)
+    upns = [f"user{i}@contoso.com" for i in range(7)]
+    ids = [env.seed.user(upn) for upn in upns]
+    ids.append(env.seed.user("guest_fabrikam.com#EXT#@contoso.com"))
+    ids.append(env.seed.user("left@contoso.com", accountEnabled=False))
+    env.sim.reset_requests()
+
+    out = env.plugin.call(GET_USERS, {"returnAll": True})
+
+    assert out["objectIds"] == ids and len(out["userPrincipalNames"]) == 9
+    assert [u["objectId"] for u in out["users"]] == ids
+    assert out["users"][-1]["accountEnabled"] is False
+    gets = [r for r in env.sim.requests if r.path == "/v1.0/users"]
+    assert len(gets) == 3
+    assert all("$filter" not in r.query and "$select" in r.query for r in gets)
+    assert [r.query.get("$skiptoken", "") for r in gets] == ["", "3", "6"]
+
+
+def test_get_users_by_upn_one_request_each_missing_ones(env: Env) -> None:
+    adele = env.seed.user("adele.vance@contoso.com")
+    alex = env.seed.user("alex.wilber@contoso.com")
+    args = {
+        "userPrincipalNames": [
+            "alex.wilber@contoso.com",
+            "gone@contoso.com",
+            "adele.vance@contoso.com",
+        ]
+    }
+    env.sim.reset_requests()
+    out = env.plugin.call(GET_USERS, {**args, "ignoreMissing": True})
+    assert out["objectIds"] == [alex, adele]
+    assert out["userPrincipalNames"] == ["alex.wilber@contoso.com", "adele.vance@contoso.com"]
+    assert len(env.sim.requests) == 3
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.call(GET_USERS, args)
+    assert 'User with UPN "gone@contoso.com" was not found' in caught.value.details()
+    out = env.plugin.call(
+        GET_USERS,
+        {"objectIds": [adele, "00000000-0000-4000-8000-00000000dead"], "ignoreMissing": True},
+    )
+    assert out["objectIds"] == [adele]
+
+
+def test_get_users_argument_rules(env: Env) -> None:
+    resp = env.plugin.invoke(GET_USERS, {"returnAll": True, "ignoreMissing": True})
+    assert [f.reason for f in resp.failures] == ['"return_all": conflicts with ignore_missing']
+    resp = env.plugin.invoke(GET_USERS, {"returnAll": True, "objectIds": ["x"]})
+    assert resp.failures and "only one of" in resp.failures[0].reason
+    assert env.plugin.invoke(GET_USERS, {}).failures
+
+
+def test_get_group_transitive_members_from_beta(env: Env) -> None:
+    top = env.seed.group("Jira Users")
+    nested = env.seed.group("Jira Admins")
+    adele = env.seed.user("adele.vance@contoso.com")
+    megan = env.seed.user("megan.bowen@contoso.com")
+    device = env.seed.device("kiosk-1")
+    env.seed.add_member(top, adele)
+    env.seed.add_member(top, nested)
+    env.seed.add_member(top, device)
+    env.seed.add_member(nested, megan)
+    env.sim.reset_requests()
+
+    out = env.plugin.call(
+        GET_GROUP, {"displayName": "Jira Users", "includeTransitiveMembers": True}
+    )
+
+    assert out["objectId"] == top and out["id"] == f"/groups/{top}"
+    assert sorted(out["members"]) == sorted([adele, nested, device, megan])
+    assert f"/beta/groups/{top}/transitiveMembers" in env.sim.paths()
+    direct = env.plugin.call(GET_GROUP, {"objectId": top})
+    assert sorted(direct["members"]) == sorted([adele, nested, device])
+
+
+def test_get_group_display_name_is_not_escaped(env: Env) -> None:
+    env.seed.group("O'Brien's Team")
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.call(GET_GROUP, {"displayName": "O'Brien's Team"})
+    message = caught.value.details()
+    assert message.startswith(
+        "invoking azuread:index/getGroup:getGroup: "
+        "Retrieving groups for filter (displayName eq 'O'Brien's Team'): 400 "
+    )
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.call(GET_GROUP, {"displayName": "Nobody"})
+    assert (
+        "No group found matching specified filter (displayName eq 'Nobody')"
+        in caught.value.details()
+    )
+
+
+def test_get_service_principal(env: Env) -> None:
+    graph = env.seed.sp_id("00000003-0000-0000-c000-000000000000")
+    out = env.plugin.call(GET_SP, {"clientId": "00000003-0000-0000-c000-000000000000"})
+    assert out["objectId"] == graph and out["id"] == f"/servicePrincipals/{graph}"
+    assert "User.Read" in out["oauth2PermissionScopeIds"]
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.call(GET_SP, {"clientId": "aaaaaaaa-0000-4000-8000-00000000beef"})
+    assert caught.value.details().endswith("No service principal found: no service principal found")
