@@ -40,7 +40,7 @@ pulumi-path:
 
 ## e2e: the real Pulumi CLI against the simulated tenant (tests/e2e)
 e2e: setup
-	@cli="$$(tools/pulumi-cli.sh)" || { echo "e2e: no Pulumi CLI (see the line above); the e2e layer did not run" >&2; exit 1; }; \
+	@cli="$$(tools/pulumi-cli.sh)" || exit 1; \
 	ENTRA_CONSENT_PULUMI="$$cli" $(PY) -m pytest -q -m e2e tests/e2e
 
 e2e-if-cli: setup

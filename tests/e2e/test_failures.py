@@ -1,0 +1,53 @@
+"""Failures on the real engine: bad input stops the run before anything is declared, and Graph's
+own refusals reach the user as one readable line."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from simtenant.workspace import Workspace
+from tests.e2e.conftest import Tenant
+from tests.e2e.test_adoption import TEAMS, TEAMS_SCOPES
+
+pytestmark = pytest.mark.e2e
+
+FEATURES = "entra-consent:features"
+
+
+def test_a_missing_user_stops_the_run_with_its_line(workspace: Workspace, tenant: Tenant) -> None:
+    config = copy.deepcopy(workspace.stack_config())
+    config[FEATURES]["email"]["users"] = ["nobody@contoso.com"]
+    workspace.write_stack_config(config)
+    result = workspace.up(check=False)
+    assert result.code != 0
+    assert (
+        "Pulumi.dev.yaml: entra-consent:features.email.users[0]: user 'nobody@contoso.com' not "
+        "found in the tenant (fix or remove it, or set entra-consent:missing_principals: skip)"
+    ) in result.stdout, str(result)
+    assert "1 configuration problem(s) listed above; nothing was declared" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert list(tenant.graph.list("/oauth2PermissionGrants")) == []
+
+
+def test_consent_made_by_hand_and_not_adopted_is_refused_by_graph(
+    workspace: Workspace, tenant: Tenant
+) -> None:
+    """Graph keeps one grant per client, API and target: declaring one the tenant already has
+    fails with 409 (docs/adopting.md says to import it first)."""
+    graph = tenant.graph
+    teams = graph.send("POST", "/servicePrincipals", {"appId": TEAMS})
+    api = graph.service_principal("00000003-0000-0000-c000-000000000000")
+    assert api is not None
+    body = {
+        "clientId": teams["id"],
+        "consentType": "AllPrincipals",
+        "resourceId": api["id"],
+        "scope": TEAMS_SCOPES,
+    }
+    graph.send("POST", "/oauth2PermissionGrants", body)
+    result = workspace.up(check=False)
+    assert result.code != 0
+    assert "Permission entry already exists" in result.stdout, str(result)
+    assert "m365-jira-teams-microsoft-graph-tenant" in result.stdout
