@@ -44,9 +44,8 @@ class Scopes:
     def of(cls, value: Any) -> Scopes:
         if value is None:
             return cls()
-        if value == SECRET or (isinstance(value, list) and SECRET in value):
-            return cls(hidden=True)
-        if value == UNKNOWN or not isinstance(value, list):
+        # Masked (SECRET) or not known until apply (UNKNOWN): the whole value or one element.
+        if not isinstance(value, list) or SECRET in value or UNKNOWN in value:
             return cls(hidden=True)
         return cls(frozenset(str(v) for v in value))
 

@@ -1,9 +1,11 @@
 """What reviewers read: `pulumi preview --json` of a real change, with the engine's event log,
-rendered by `previews render`, shows exactly that change. The digest and event log of this run
-are the fixtures tests/previews/digests/engine-change.json and engine-change-events.jsonl
-(regenerate them with ENTRA_CONSENT_WRITE_DIGESTS=1), as the engine wrote them but for what
-only adds size: registration stack traces, debug diagnostics, and the hundreds of scopes and
-roles Microsoft Graph publishes, in the outputs of its read service principal."""
+rendered by `previews render`, shows exactly that change. The digests and event logs of these
+runs are the render fixtures in tests/previews/digests/ (regenerate them with
+ENTRA_CONSENT_WRITE_DIGESTS=1): engine-change (a few grants), engine-mixed (one of each kind of
+consent change a review shows, and a policy violation) and engine-empty (nothing to do),
+as the engine wrote them but for what only adds size: registration stack traces, debug
+diagnostics, and the hundreds of scopes and roles Microsoft Graph publishes, in the outputs of
+its read service principal."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from simtenant.workspace import ROOT, Workspace
+from simtenant.workspace import POLICY_CONFIG, ROOT, Workspace
 from tests.e2e.conftest import Tenant
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +50,7 @@ def test_rendered_preview_shows_exactly_the_change(
     digest = tmp_path / "preview.json"
     digest.write_text(preview.stdout, "utf-8")
     if os.environ.get("ENTRA_CONSENT_WRITE_DIGESTS"):
-        write_fixtures(digest, events)
+        write_fixtures("engine-change", digest, events)
 
     ops = {s["urn"].rsplit("::", 1)[-1]: s["op"] for s in json.loads(preview.stdout)["steps"]}
     changed = {name: op for name, op in ops.items() if op not in ("same", "read")}
@@ -83,6 +85,160 @@ def test_rendered_preview_shows_exactly_the_change(
         assert f"### `{app}`" not in rendered
 
 
+APPS = "entra-consent:apps"
+TEAMS_ROW = (
+    "| mandatory | `tenant-wide-privileged-scopes` | `m365-jira-teams` | "
+    "`m365-jira-teams-microsoft-graph-tenant` | Admin-consent-required or high-privilege scopes "
+    "tenant-wide only with an allowance. grant m365-jira-teams-microsoft-graph-tenant: client app "
+    "m365-jira-teams (client id 89d5ca9f-d63b-4885-bd30-6e7433c1540c), API microsoft-graph "
+    "(Microsoft Graph), target all principals (tenant-wide): privileged scopes granted "
+    "tenant-wide (admin consent required, privilege level 2 or more, or unknown): "
+    "Channel.ReadBasic.All, ChannelMessage.Send, Chat.ReadWrite, Team.ReadBasic.All, User.Read, "
+    "User.ReadBasic.All (grant them per user instead, or allow them through review in the "
+    "policy config under allowances.m365-jira-teams.microsoft-graph) |"
+)
+
+
+def mixed_base(ws: Workspace) -> None:
+    """The example stack without Teams, with Team.ReadBasic.All as Calendar's optional scope."""
+    config = copy.deepcopy(ws.stack_config())
+    del config[FEATURES]["teams"]
+    config[FEATURES]["calendar"]["optional_scopes"] = ["Team.ReadBasic.All"]
+    ws.write_stack_config(config)
+
+
+def mixed_change(ws: Workspace) -> None:
+    """One of each kind of consent change a review shows, in one change set of the settings:
+    - Teams enabled tenant-wide: a new service principal and a new tenant-wide grant;
+    - Calendar's optional scope Team.ReadBasic.All swapped for Group.ReadWrite.All: the grants
+      of Adele, Megan and Lee (Calendar's users) gain one scope and lose another;
+    - Email's user Alex replaced by gone@contoso.com, who is not in the tenant (skipped, with a
+      warning, as missing_principals is now skip): Alex's grant and assignment go;
+    - Jira Admins added to Meetings: a group assignment (its member Lee has his grant already);
+    - m365-jira-mail no longer requires assignment: its service principal is updated;
+    - To Do dropped from the settings: its service principal leaves the stack, kept in the tenant.
+    A replaced grant cannot be made from the settings: a per-user grant's name holds the user's
+    object id, so another user is another resource (a delete and a create), and the client and
+    API object ids change only with the catalogue."""
+    config = copy.deepcopy(ws.stack_config())
+    features = config[FEATURES]
+    features["teams"] = {"consent": "tenant"}
+    features["calendar"]["optional_scopes"] = ["Group.ReadWrite.All"]
+    features["email"]["users"] = ["gone@contoso.com"]
+    features["meetings"]["groups"] = ["Jira Users", "Jira Admins"]
+    config[APPS]["m365-jira-mail"]["assignment_required"] = False
+    del features["todo"]
+    del config[APPS]["m365-jira-todo"]
+    config["entra-consent:missing_principals"] = "skip"
+    ws.write_stack_config(config)
+
+
+def strict_policy(path: Path) -> Path:
+    """The example policy config with privilege level 2 as the tenant-wide threshold: the Teams
+    grant is the one violation (User.Read, level 2, allowed for the Teams JSM portal)."""
+    config = json.loads(POLICY_CONFIG.read_text("utf-8"))
+    rule = config["tenant-wide-privileged-scopes"]
+    rule["privilegeThreshold"] = 2
+    rule["allowances"]["m365-jira-teams-jsm-portal"] = {"microsoft-graph": ["User.Read"]}
+    path.write_text(json.dumps(config), "utf-8")
+    return path
+
+
+def test_rendered_preview_of_a_mixed_change(
+    workspace: Workspace, tenant: Tenant, tmp_path: Path
+) -> None:
+    mixed_base(workspace)
+    workspace.up()
+    empty = workspace.preview("--json")
+    assert set(empty.json()["changeSummary"]) == {"same"}, empty
+    (tmp_path / "empty.json").write_text(empty.stdout, "utf-8")
+
+    mixed_change(workspace)
+    events = tmp_path / "events.jsonl"
+    workspace.env["PULUMI_DEBUG_COMMANDS"] = "true"
+    policy = workspace.policy_args(config=strict_policy(tmp_path / "policy.json"))
+    preview = workspace.preview(
+        *policy, "--json", "--event-log", str(events), check=False, policy=False
+    )
+    assert preview.code != 0, preview  # the mandatory violation fails the preview
+    digest = tmp_path / "preview.json"
+    digest.write_text(preview.stdout, "utf-8")
+    if os.environ.get("ENTRA_CONSENT_WRITE_DIGESTS"):
+        write_fixtures("engine-mixed", digest, events)
+        write_fixtures("engine-empty", tmp_path / "empty.json")
+
+    ops = {s["urn"].rsplit("::", 1)[-1]: s["op"] for s in json.loads(preview.stdout)["steps"]}
+    changed = {name: op for name, op in ops.items() if op not in ("same", "read")}
+    ids = {
+        u: tenant.graph.user_id(f"{u}@contoso.com")
+        for u in ("alex.wilber", "adele.vance", "megan.bowen", "lee.gu")
+    }
+    admins = tenant.graph.group("Jira Admins")["id"]
+    assert changed == {
+        "m365-jira-teams": "create",
+        "m365-jira-teams-sp": "create",
+        "m365-jira-teams-microsoft-graph-tenant": "create",
+        "m365-jira-mail-sp": "update",
+        **{
+            f"m365-jira-mail-microsoft-graph-user-{ids[u]}": "update"
+            for u in ("adele.vance", "megan.bowen", "lee.gu")
+        },
+        f"m365-jira-mail-microsoft-graph-user-{ids['alex.wilber']}": "delete",
+        f"m365-jira-mail-assign-user-{ids['alex.wilber']}": "delete",
+        f"m365-jira-mail-assign-group-{admins}": "create",
+        "m365-jira-todo": "delete",
+        "m365-jira-todo-sp": "delete",
+    }
+
+    rendered = workspace.previews(
+        "render", str(digest), "--events", str(events), "--catalog", "catalog"
+    ).stdout
+    lines = rendered.splitlines()
+    assert lines[2] == (
+        "**Totals**: grants: 1 created, 3 updated, 1 revoked; scopes: +13 / -12; "
+        "assignments: 1 added, 1 removed; service principals: 1 created, 1 updated, "
+        "1 removed from the stack; policy violations: 1 mandatory, 0 advisory."
+    ), rendered
+    alex = ids["alex.wilber"]
+    for line in (
+        "⛔ **1 mandatory policy violation: this change cannot be applied.**",
+        "- ⛔ **Revocations**: 4 grants losing scopes: `m365-jira-mail` (4)",
+        "- ⛔ **Assignments removed**: 1",
+        "- ⚠️ **Admin-consent or high-privilege scopes** added for 3 user grants: "
+        "`Group.ReadWrite.All`",
+        TEAMS_ROW,
+        "- service principal: updated: appRoleAssignmentRequired",
+        "- 3 users: adds `Group.ReadWrite.All` (admin consent, privilege 4); "
+        "⛔ removes `Team.ReadBasic.All`",
+        *(f"  - user `{ids[u]}`" for u in ("adele.vance", "megan.bowen", "lee.gu")),
+        f"- user `Alex Wilber` (`{alex}`): ⛔ **grant revoked**: `Mail.ReadWrite.Shared`, "
+        "`Mail.Send.Shared`, `People.Read`, `User.Read`, `User.ReadBasic.All`, `email`, "
+        "`offline_access`, `openid`, `profile`",
+        f"- group `{admins}`: assigned (default role)",
+        f"- user `Alex Wilber` (`{alex}`): ⛔ **assignment removed** (default role)",
+        "- service principal: created (or adopted, when the app is already in the tenant)",
+        "- **tenant-wide** (all users): new grant: adds `Channel.ReadBasic.All`, "
+        "`ChannelMessage.Send`, `Chat.ReadWrite`, `Team.ReadBasic.All`, `User.Read`, "
+        "`User.ReadBasic.All`, `email`, `offline_access`, `openid`, `profile`",
+        "- service principal: removed from the stack; kept in the tenant (retain on delete)",
+        "- warning: Pulumi.dev.yaml: entra-consent:features.email.users[0]: user "
+        "'gone@contoso.com' not found in the tenant (skipped, as "
+        "entra-consent:missing_principals is skip)",
+        "- error: preview failed",
+    ):
+        assert line in lines, f"{line}\n---\n{rendered}"
+    assert [line for line in lines if line.startswith("### ")] == [
+        "### Policy violations",
+        "### `m365-jira-mail`: Microsoft 365 for Jira (Email, Meetings, Calendar)",
+        "### `m365-jira-teams`: Microsoft 365 for Jira (Teams)",
+        "### `m365-jira-todo`: Microsoft 365 for Jira (To Do)",
+        "### Diagnostics",
+    ], rendered
+
+    nothing = workspace.previews("render", str(tmp_path / "empty.json"), "--catalog", "catalog")
+    assert "No consent changes" in nothing.stdout, nothing
+
+
 PUBLISHED = ("oauth2PermissionScopes", "oauth2PermissionScopeIds", "appRoles", "appRoleIds")
 
 
@@ -95,12 +251,15 @@ def trim(state: dict[str, Any] | None) -> None:
             (state.get("outputs") or {}).pop(key, None)
 
 
-def write_fixtures(digest: Path, events: Path) -> None:
+def write_fixtures(name: str, digest: Path, events: Path | None = None) -> None:
+    """`name`.json (the digest) and, given an event log, `name`-events.jsonl, trimmed."""
     body = json.loads(digest.read_text("utf-8"))
     for step in body["steps"]:
         trim(step.get("oldState"))
         trim(step.get("newState"))
-    (DIGESTS / "engine-change.json").write_text(json.dumps(body, indent=1) + "\n", "utf-8")
+    (DIGESTS / f"{name}.json").write_text(json.dumps(body, indent=1) + "\n", "utf-8")
+    if events is None:
+        return
     kept = []
     for line in events.read_text("utf-8").splitlines():
         event = json.loads(line)
@@ -111,7 +270,7 @@ def write_fixtures(digest: Path, events: Path) -> None:
             trim(metadata.get("old"))
             trim(metadata.get("new"))
         kept.append(json.dumps(event))
-    (DIGESTS / "engine-change-events.jsonl").write_text("\n".join(kept) + "\n", "utf-8")
+    (DIGESTS / f"{name}-events.jsonl").write_text("\n".join(kept) + "\n", "utf-8")
 
 
 def section(markdown: str, app: str) -> str:

@@ -37,9 +37,9 @@ def output(*args: str) -> str:
 def test_render_example_is_current() -> None:
     rendered = output(
         "render",
-        str(DIGESTS / "mixed.json"),
+        str(DIGESTS / "engine-mixed.json"),
         "--events",
-        str(DIGESTS / "events.jsonl"),
+        str(DIGESTS / "engine-mixed-events.jsonl"),
         "--catalog",
         str(REPO / "catalog"),
     )
