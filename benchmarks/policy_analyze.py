@@ -5,8 +5,8 @@ has the program's shape: two enterprise apps (EnterpriseApp components with thei
 service principals), Microsoft Graph read with ServicePrincipal.get, one group assignment per
 app, and per-user grants split between the apps, linked by dependencies and property
 dependencies. Prints the load average next to the figures (the machines are shared), and the SDK's floor: the
-same requests to a pack of five no-op stack policies (what pulumi_policy costs by itself, as it
-deserializes every resource once per stack policy).
+same requests to a pack of as many no-op stack policies as the pack has (what pulumi_policy costs
+by itself, as it deserializes every resource once per stack policy), and the ratio of the two.
 
     ./venv/bin/python -m benchmarks.policy_analyze [--grants 2000 20000] [--repeat 3]
 """
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.pack import GC_THRESHOLDS
+from policies.rules import RULES
 from tests.policies.analyzer import PolicyPackProcess, stack_request
 from tests.policies.corpus import ResourceSpec, build_resources
 from tests.policies.stacks import example_policy_config
@@ -83,6 +84,7 @@ def stack_specs(grants: int) -> list[ResourceSpec]:
     return specs
 
 
+STACK_POLICIES = sum(rule.kind == "stack" for rule in RULES)
 FLOOR_PACK = f"""
 import gc
 from pulumi_policy import EnforcementLevel, PolicyPack, StackValidationPolicy
@@ -92,7 +94,7 @@ PolicyPack(
     name="floor",
     policies=[
         StackValidationPolicy(name=f"noop-{{i}}", description="no-op", validate=lambda a, r: None)
-        for i in range(5)
+        for i in range({STACK_POLICIES})
     ],
     enforcement_level=EnforcementLevel.MANDATORY,
 )
@@ -130,9 +132,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             pack.configure(example_policy_config())
             print(f"cores: {os.cpu_count()}; load average (1/5/15 min) at start: {load()}")
+            print(f"SDK floor: {STACK_POLICIES} no-op stack policies, as many as the pack has")
             print(
                 "grants  resources  AnalyzeStack s, min / median  per grant ms"
-                "  SDK floor s  load (1/5/15 min)"
+                "  SDK floor s  pack / floor  load (1/5/15 min)"
             )
             for grants in args.grants:
                 resources = build_resources(stack_specs(grants), args.preview)
@@ -142,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
                 best = min(times)
                 print(
                     f"{grants:6d}  {len(resources):9d}  {best:12.2f} / {statistics.median(times):6.2f}"
-                    f"  {best / grants * 1000:12.3f}  {min(floor_times):11.2f}  {load()}"
+                    f"  {best / grants * 1000:12.3f}  {min(floor_times):11.2f}"
+                    f"  {best / min(floor_times):11.2f}x  {load()}"
                 )
         finally:
             pack.close()

@@ -63,6 +63,18 @@ class PrivilegedConfig(RuleConfig):
         return frozenset(out)
 
 
+class ClosedWorldConfig(RuleConfig):
+    """Settings of `closed-world`."""
+
+    allowedTypes: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description=(
+            "Resource types allowed beside the enterprise apps, grants and assignments the "
+            "project declares (e.g. azuread:index/group:Group), each through review."
+        ),
+    )
+
+
 _CATALOG_SCHEMA: dict[str, Any] = {
     "type": "string",
     "description": RuleConfig.model_fields["catalog"].description,
@@ -89,6 +101,16 @@ PRIVILEGED_PROPERTIES: dict[str, dict[str, Any]] = {
         "maximum": 5,
         "default": DEFAULT_PRIVILEGE_THRESHOLD,
         "description": PrivilegedConfig.model_fields["privilegeThreshold"].description,
+    },
+}
+
+
+CLOSED_WORLD_PROPERTIES: dict[str, dict[str, Any]] = {
+    "catalog": _CATALOG_SCHEMA,
+    "allowedTypes": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "description": ClosedWorldConfig.model_fields["allowedTypes"].description,
     },
 }
 

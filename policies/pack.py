@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Mapping
-from typing import Any
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -17,7 +18,11 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.policy import _PolicyAnalyzerServicer
 from pulumi_policy.proxy import _DictProxy, _ListProxy
+from pulumi_policy.secret import Secret
+
+from catalog.catalogue import Catalogue
 
 from . import catalogue_source
 from .config import RuleConfig, parse_config
@@ -27,24 +32,40 @@ from .rules import RULES, Rule, first_party_app_ids, no_first_party_service_prin
 PACK_NAME = "entra-consent"
 
 # The properties the rules read; the rest of a resource is never unwrapped.
-_READ = (
-    "id",
-    "appId",
-    "clientId",
-    "objectId",
-    "claimValues",
-    "userObjectId",
-    "servicePrincipalObjectId",
-    "resourceServicePrincipalObjectId",
-    "appRoleId",
-    "principalObjectId",
-    "resourceObjectId",
+_READ = frozenset(
+    {
+        "id",
+        "appId",
+        "clientId",
+        "objectId",
+        "claimValues",
+        "userObjectId",
+        "servicePrincipalObjectId",
+        "resourceServicePrincipalObjectId",
+        "appRoleId",
+        "principalObjectId",
+        "resourceObjectId",
+        # who a resource outside the closed world gives access to
+        "memberObjectId",
+        "principalId",
+        "servicePrincipalId",
+        "applicationId",
+        "applicationObjectId",
+        "ownerObjectId",
+    }
 )
+
+
+# The properties whose dependencies the rules follow (the object ids a resource holds).
+_LINKS = _READ - {"id", "appId", "clientId", "objectId", "claimValues", "appRoleId"}
 
 
 def _plain(value: Any) -> Any:
     """A property value without pulumi_policy's unknown-checking proxies (unknowns stay as
-    their sentinel strings, so the rules decide what an unknown means)."""
+    their sentinel strings, so the rules decide what an unknown means) and secret wrappers (a
+    secret is judged by its value like any other)."""
+    if isinstance(value, Secret):
+        return _plain(value.value)
     if isinstance(value, _ListProxy):
         return [v if type(v) is str else _plain(v) for v in value["__target"]]
     if isinstance(value, _DictProxy):
@@ -55,10 +76,11 @@ def _plain(value: Any) -> Any:
 def _props(props: Mapping[str, Any]) -> dict[str, Any]:
     raw = props["__target"] if isinstance(props, _DictProxy) else props
     out = {}
-    for key in _READ:
-        value = raw.get(key)
-        if value is not None:
-            out[key] = _plain(value) if isinstance(value, _ListProxy | _DictProxy) else value
+    for key, value in raw.items():  # a resource has fewer properties than _READ names
+        if key in _READ and value is not None:
+            out[key] = (
+                _plain(value) if isinstance(value, _ListProxy | _DictProxy | Secret) else value
+            )
     return out
 
 
@@ -78,6 +100,64 @@ def _settings(
     return config
 
 
+def _stack(args: StackValidationArgs) -> Stack:
+    return Stack(
+        Resource(
+            urn=r.urn,
+            type=r.resource_type,
+            name=r.name,
+            props=_props(r.props),
+            parent=r.parent.urn if r.parent is not None else "",
+            property_dependencies={
+                k: [d.urn for d in deps]
+                for k, deps in r.property_dependencies.items()
+                if k in _LINKS
+            },
+        )
+        for r in args.resources
+    )
+
+
+class _OneStackPerCall(threading.local):
+    """The stack as the rules see it, built once per `AnalyzeStack` call and shared by every
+    stack rule of that call (with its grants and assignments), instead of once per rule.
+
+    pulumi_policy hands each stack policy its own copy of the same resources; the call is what
+    they share. `AnalyzeStack` is wrapped to open and close that scope (a call runs its
+    policies one after another on one thread), so a view never outlives its call: the preview
+    and the update of one `pulumi up` are separate calls and never share one. Outside a call
+    (the wrapper not installed) nothing is kept."""
+
+    active = False
+    stack: Stack | None = None
+
+    def get(self, args: StackValidationArgs) -> Stack:
+        if not self.active:
+            return _stack(args)
+        if self.stack is None:
+            self.stack = _stack(args)
+        return self.stack
+
+
+_PER_CALL = _OneStackPerCall()
+
+
+def install_per_call_stack() -> None:
+    original: Callable[..., Any] = _PolicyAnalyzerServicer.AnalyzeStack
+    if getattr(original, "_entra_consent", False):
+        return
+
+    def analyze_stack(self: Any, request: Any, context: Any) -> Any:
+        _PER_CALL.active, _PER_CALL.stack = True, None
+        try:
+            return original(self, request, context)
+        finally:
+            _PER_CALL.active, _PER_CALL.stack = False, None
+
+    analyze_stack._entra_consent = True  # type: ignore[attr-defined]
+    _PolicyAnalyzerServicer.AnalyzeStack = analyze_stack  # type: ignore[method-assign]
+
+
 def _stack_policy(rule: Rule) -> StackValidationPolicy:
     check = rule.check
     assert check is not None
@@ -87,23 +167,12 @@ def _stack_policy(rule: Rule) -> StackValidationPolicy:
         if config is None:
             return
         loaded = catalogue_source.load(catalogue_source.catalogue_dir(config.catalog))
-        if loaded.catalogue is None:
+        if loaded.catalogue is None and rule.needs_catalogue:
             report(loaded.failure, None)
             return
-        stack = Stack(
-            Resource(
-                urn=r.urn,
-                type=r.resource_type,
-                name=r.name,
-                props=_props(r.props),
-                dependencies=[d.urn for d in r.dependencies],
-                property_dependencies={
-                    k: [d.urn for d in deps] for k, deps in r.property_dependencies.items()
-                },
-            )
-            for r in args.resources
-        )
-        _report_all(report, check(stack, loaded.catalogue, config))
+        stack = _PER_CALL.get(args)
+        # A rule that runs without a catalogue takes it as optional (closed-world).
+        _report_all(report, check(stack, cast(Catalogue, loaded.catalogue), config))
 
     return StackValidationPolicy(
         name=rule.name,
@@ -149,6 +218,7 @@ GC_THRESHOLDS = (20_000, 50, 50)
 def build_pack() -> None:
     """Start the analyzer server; prints its port and serves until stopped."""
     gc.set_threshold(*GC_THRESHOLDS)
+    install_per_call_stack()
     PolicyPack(
         name=PACK_NAME,
         policies=policies(),

@@ -1,4 +1,5 @@
-"""The six rules of the pack (DESIGN §7), as plain functions over the stack and the catalogue.
+"""The rules of the pack (DESIGN §7), as plain functions over the stack and the catalogue, and
+the rule table (`closed-world` and `registered-ids-only` live in their own modules).
 
 Every violation names the client app (catalogue key and client id), the API, the target and the
 offending scopes, and says how to fix it. Whatever cannot be determined (preview unknowns,
@@ -16,19 +17,26 @@ from catalog.catalogue import App, Catalogue
 from catalog.guid import DEFAULT_APP_ROLE_ID
 from catalog.models import ApiFile
 
-from .config import COMMON_PROPERTIES, PRIVILEGED_PROPERTIES, PrivilegedConfig, RuleConfig
-from .resources import SERVICE_PRINCIPAL, Grant, Resource, Stack, Unknown
-
-# Microsoft first-party resource APIs besides those the catalogue lists (well-known app ids).
-FIRST_PARTY_APP_IDS = frozenset(
-    {
-        "00000003-0000-0000-c000-000000000000",  # Microsoft Graph
-        "00000002-0000-0ff1-ce00-000000000000",  # Office 365 Exchange Online
-        "00000003-0000-0ff1-ce00-000000000000",  # Office 365 SharePoint Online
-        "00000002-0000-0000-c000-000000000000",  # Windows Azure Active Directory (Azure AD Graph)
-        "00000004-0000-0ff1-ce00-000000000000",  # Skype for Business Online
-    }
+from .closed_world import closed_world
+from .config import (
+    CLOSED_WORLD_PROPERTIES,
+    COMMON_PROPERTIES,
+    PRIVILEGED_PROPERTIES,
+    ClosedWorldConfig,
+    PrivilegedConfig,
+    RuleConfig,
 )
+from .links import registered_ids_only
+from .resources import (
+    FIRST_PARTY_APP_IDS,
+    SERVICE_PRINCIPAL,
+    Grant,
+    Malformed,
+    Resource,
+    Stack,
+    Unknown,
+)
+from .violation import Violation
 
 FIX_SCOPES = (
     "add them to the app's feature in catalog/apps/ through review, or remove them from the stack"
@@ -38,12 +46,6 @@ FIX_LINKS = (
     "declare the grant with its ids taken from the service principals' outputs, as the "
     "EnterpriseApp component does, so the pack can tell which app and API it is for"
 )
-
-
-@dataclass(frozen=True)
-class Violation:
-    message: str
-    urn: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,7 @@ def _grant_text(grant: Grant, client: Client, api: Api) -> str:
 
 
 def _scopes(scopes: Iterable[str]) -> str:
-    return ", ".join(sorted(scopes))
+    return ", ".join(repr(s) if s != "".join(s.split()) or not s else s for s in sorted(scopes))
 
 
 # --- catalogue-scopes-only ---------------------------------------------------------------------
@@ -162,6 +164,16 @@ def catalogue_scopes_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> 
     for grant in stack.grants():
         client = view.client(grant.client)
         api = view.api(grant.api)
+        if isinstance(grant.scopes, Malformed):
+            out.append(
+                Violation(
+                    f"{_grant_text(grant, client, api)}: its scopes (claimValues) are "
+                    f"{grant.scopes.what}, so they cannot be checked against the catalogue "
+                    "(declare the scopes as a list of scope names)",
+                    grant.resource.urn,
+                )
+            )
+            continue
         if isinstance(grant.scopes, Unknown):
             out.append(
                 Violation(
@@ -190,6 +202,11 @@ def catalogue_scopes_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> 
             )
         if not allowed.issuperset(grant.scopes):
             offending = set(grant.scopes) - allowed
+            if any(not s.strip() or s != "".join(s.split()) for s in offending):
+                note += (
+                    "; a scope name with spaces is several scopes to Graph, and an empty one is "
+                    "no scope (write each scope as its own item, exactly as the catalogue spells it)"
+                )
             out.append(
                 Violation(
                     f"{_grant_text(grant, client, api)}: scopes not in the catalogue: {_scopes(offending)}{note} "
@@ -225,7 +242,9 @@ def catalogue_apps_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> li
             continue
         api = view.api(grant.api)
         scopes = (
-            "not known until apply" if isinstance(grant.scopes, Unknown) else _scopes(grant.scopes)
+            (grant.scopes.what if isinstance(grant.scopes, Malformed) else "not known until apply")
+            if isinstance(grant.scopes, Unknown)
+            else _scopes(grant.scopes)
         )
         fix = FIX_LINKS if client.sp is None else FIX_APP
         out.append(
@@ -396,9 +415,28 @@ class Rule:
     config_model: type[RuleConfig]
     schema: dict[str, dict[str, Any]]
     check: StackCheck | None = None
+    needs_catalogue: bool = True  # without one the rule still runs (catalogue None)
 
 
 RULES = [
+    Rule(
+        "closed-world",
+        "Only the enterprise apps, delegated grants and app role assignments of the catalogue; "
+        "any other resource type needs an allowance.",
+        "stack",
+        ClosedWorldConfig,
+        CLOSED_WORLD_PROPERTIES,
+        closed_world,
+        needs_catalogue=False,
+    ),
+    Rule(
+        "registered-ids-only",
+        "Grants and assignments name registered service principals, by the ids they depend on.",
+        "stack",
+        RuleConfig,
+        COMMON_PROPERTIES,
+        registered_ids_only,
+    ),
     Rule(
         "catalogue-scopes-only",
         "A delegated grant's scopes must be listed in the catalogue for its client app and API.",

@@ -21,6 +21,7 @@ from simtenant.provider.graph import Graph
 from simtenant.provider.props import Props, from_struct, to_struct
 from simtenant.provider.resource import DiffResult, ResourceKind
 from simtenant.provider.schema import schema
+from simtenant.provider.unsimulated import Unsimulated
 
 R = TypeVar("R")
 Handler = Callable[[Any, Any, grpc.ServicerContext], R]
@@ -56,6 +57,8 @@ def _type_of(request: Any) -> str:
 def _kind(request: Any) -> ResourceKind:
     token = _type_of(request)
     kind = RESOURCES.get(token)
+    if kind is None and token.startswith("azuread:"):
+        return Unsimulated(token)  # previewed only: see simtenant/provider/unsimulated.py
     if kind is None:
         served = ", ".join(sorted(RESOURCES))
         raise ProviderError(

@@ -28,6 +28,10 @@ def test_the_example_stack_passes_the_pack(workspace: Workspace) -> None:
         ("unlisted_scope.py", "catalogue-scopes-only", "extra-teams-mail-send"),
         ("second_grant.py", "one-grant-per-target", "second-teams-graph-tenant"),
         ("managed_graph.py", "no-first-party-service-principals", "managed-graph"),
+        ("spoofed_client.py", "registered-ids-only", "teams-spoofed-exchange"),
+        ("directory_role.py", "closed-world", "teams-global-admin"),
+        ("secret_scopes.py", "catalogue-scopes-only", "teams-secret-scopes"),
+        ("outside_component.py", "registered-ids-only", "stray-teams-grant"),
     ],
 )
 def test_variants_beyond_the_catalogue_are_refused(

@@ -17,7 +17,10 @@ COMPONENT = "entra-consent:index:EnterpriseApp"
 RESOURCE_API = "entra-consent:index:ResourceApi"
 GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
 ASSIGNMENT_TYPE = "azuread:index/appRoleAssignment:AppRoleAssignment"
+SECRET_SIG, SECRET = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 RULE_NAMES = [
+    "closed-world",
+    "registered-ids-only",
     "catalogue-scopes-only",
     "catalogue-apps-only",
     "no-first-party-service-principals",
@@ -33,12 +36,15 @@ class Strict(BaseModel):
 
 class ResourceSpec(Strict):
     """`sp`: a managed service principal (in an EnterpriseApp component); `api`: a read one
-    (in a ResourceApi component that carries its app id and object id, as the program does);
-    `grant` (client, api by name) and `assignment` (app by name). `link: false` records no
-    dependencies; `props` overrides property values ("unknown" for a preview unknown)."""
+    (in a ResourceApi component that carries its app id and object id, as the program does;
+    `props` override the component's outputs); `grant` (client, api by name) and `assignment`
+    (app by name); `other`: any resource `type`, its `refs` naming service principals by name;
+    `provider`: the provider resource of package `type`. `link: false` records no dependencies;
+    `props` overrides property values ("unknown" for a preview unknown)."""
 
-    kind: Literal["sp", "api", "grant", "assignment"]
+    kind: Literal["sp", "api", "grant", "assignment", "other", "provider"]
     name: str
+    type: str | None = None  # other: its type token; provider: its package
     clientId: str | None = None
     client: str | None = None
     api: str | None = None
@@ -49,6 +55,9 @@ class ResourceSpec(Strict):
     principal: str | None = None
     link: bool = True
     props: dict[str, Any] = Field(default_factory=dict)
+    refs: dict[str, str] = Field(default_factory=dict)  # other: property -> sp/api by name
+    outside: bool = False  # a grant or assignment declared outside its app's component
+    secret: bool = False  # claimValues sent as a secret
 
 
 class Expected(Strict):
@@ -63,6 +72,7 @@ class Case(Strict):
     stack_file: str | None = None
     resources: list[ResourceSpec] | None = None
     preview: bool = False
+    refresh: bool = False  # the engine refreshed: the reads are among the resources too
     catalog: str | None = None
     policy_config: dict[str, Any] = Field(default_factory=dict)
     expect: list[Expected]
@@ -107,9 +117,10 @@ def build_resources(specs: list[ResourceSpec], preview: bool) -> list[EngineReso
                 spec.name,
                 _urn(RESOURCE_API, spec.name, STACK_TYPE),
                 root,
-                outputs={"appId": spec.clientId, "objectId": object_id},
+                outputs={"appId": spec.clientId, "objectId": object_id, **spec.props},
                 custom=False,
             )
+            object_id = component.outputs["objectId"]
             out.append(component)
             r = EngineResource(
                 SP_TYPE,
@@ -135,9 +146,12 @@ def build_resources(specs: list[ResourceSpec], preview: bool) -> list[EngineReso
                 outputs={**inputs, "objectId": object_id},
             )
             managed.add(spec.name)
+        elif spec.kind == "provider":
+            typ = f"pulumi:providers:{spec.type}"
+            r = EngineResource(typ, spec.name, _urn(typ, spec.name), root)
         else:
             r = _dependent(spec, sps, managed, preview)
-        for key, value in spec.props.items():
+        for key, value in ({} if spec.kind == "api" else spec.props).items():
             r.outputs[key] = UNKNOWN if value == "unknown" else value
             if not r.read:
                 r.inputs[key] = r.outputs[key]
@@ -149,11 +163,15 @@ def build_resources(specs: list[ResourceSpec], preview: bool) -> list[EngineReso
 def _dependent(
     spec: ResourceSpec, sps: dict[str, EngineResource], managed: set[str], preview: bool
 ) -> EngineResource:
-    refs = (
-        {"servicePrincipalObjectId": spec.client, "resourceServicePrincipalObjectId": spec.api}
-        if spec.kind == "grant"
-        else {"resourceObjectId": spec.app}
-    )
+    if spec.kind == "grant":
+        refs = {
+            "servicePrincipalObjectId": spec.client,
+            "resourceServicePrincipalObjectId": spec.api,
+        }
+    elif spec.kind == "assignment":
+        refs = {"resourceObjectId": spec.app}
+    else:
+        refs = dict(spec.refs)
     inputs: dict[str, Any] = {}
     deps: dict[str, list[str]] = {}
     for key, ref in refs.items():
@@ -167,17 +185,21 @@ def _dependent(
     if spec.kind == "grant":
         typ = GRANT_TYPE
         if spec.claimValues is not None:
-            inputs["claimValues"] = UNKNOWN if spec.claimValues == "unknown" else spec.claimValues
+            claims: Any = UNKNOWN if spec.claimValues == "unknown" else spec.claimValues
+            inputs["claimValues"] = {SECRET_SIG: SECRET, "value": claims} if spec.secret else claims
         if spec.user is not None:
             inputs["userObjectId"] = spec.user
-    else:
+    elif spec.kind == "assignment":
         typ = ASSIGNMENT_TYPE
         inputs["appRoleId"] = spec.appRoleId
         inputs["principalObjectId"] = spec.principal
+    else:
+        assert spec.type is not None, f"{spec.name}: an `other` resource needs its type"
+        typ = spec.type
     owner = spec.client or spec.app
     parent = stack_urn()
     parent_type = STACK_TYPE
-    if owner is not None and owner in managed:
+    if owner is not None and owner in managed and not spec.outside:
         parent = _urn(COMPONENT, owner, STACK_TYPE)
         parent_type = COMPONENT
     return EngineResource(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 from pathlib import Path
@@ -42,7 +43,10 @@ def program_resources(config: dict[str, Any], preview: bool) -> list[EngineResou
 
 def case_resources(case: Case) -> list[EngineResource]:
     if case.resources is not None:
-        return build_resources(case.resources, case.preview)
+        built = build_resources(case.resources, case.preview)
+        if case.refresh:  # `preview --refresh` hands the pack the reads as well
+            built = [dataclasses.replace(r, read=False) for r in built]
+        return built
     if case.stack_file is not None:
         return program_resources(stack_config(ROOT / case.stack_file), case.preview)
     assert case.stack is not None, "a case needs resources, stack or stack_file"

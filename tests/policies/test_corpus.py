@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.policies.analyzer import PolicyPackProcess
-from tests.policies.corpus import case_files, load_case
+from tests.policies.corpus import CASES, build_resources, case_files, load_case
 from tests.policies.stacks import case_resources
 
 
@@ -33,3 +33,22 @@ def test_case(pack: PolicyPackProcess, path: Path) -> None:
         assert diagnostic.level == "mandatory", shown
         missing = [m for m in expected.mentions if m not in diagnostic.message]
         assert not missing, f"{path.name}: {expected.policy} message lacks {missing}:\n{shown}"
+
+
+def test_consecutive_calls_are_judged_on_their_own_values(pack: PolicyPackProcess) -> None:
+    """The pack builds its view of the stack once per AnalyzeStack call and shares it between
+    its rules. The preview and the update of one `pulumi up` are two calls on one pack process
+    with the same URNs: each must be judged on its own values, never on the other's view."""
+    spoofed = load_case(CASES / "tamper-spoofed-client-id.yaml")
+    assert spoofed.resources is not None
+    honest = [r.model_copy(update={"props": {}}) for r in spoofed.resources]
+    pack.configure(spoofed.config())
+    verdicts = [
+        sorted({d.policy for d in pack.analyze_stack(build_resources(specs, preview=False))})
+        for specs in (honest, spoofed.resources, honest)
+    ]
+    assert verdicts == [
+        [],
+        ["catalogue-apps-only", "catalogue-scopes-only", "registered-ids-only"],
+        [],
+    ]

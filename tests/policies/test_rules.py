@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from catalog.catalogue import Catalogue, load_catalogue
 from policies.config import PrivilegedConfig, RuleConfig
-from policies.resources import GRANT, SERVICE_PRINCIPAL, Resource, Stack
+from policies.resources import GRANT, RESOURCE_API, SERVICE_PRINCIPAL, Resource, Stack
 from policies.rules import (
     catalogue_scopes_only,
     one_grant_per_target,
@@ -38,11 +38,12 @@ def _stack(app: str, api: str, scopes: list[str], user: str | None, preview: boo
             "objectId": UNKNOWN if preview else "11111111-0000-0000-0000-0000000000aa",
         },
     )
+    # The engine sends no reads: the API is known from its ResourceApi component, by value.
     read = Resource(
         "urn:api",
-        SERVICE_PRINCIPAL,
+        RESOURCE_API,
         f"api-{api}",
-        {"clientId": app_id, "objectId": "22222222-0000-0000-0000-0000000000bb"},
+        {"appId": app_id, "objectId": "22222222-0000-0000-0000-0000000000bb"},
     )
     props = {
         "servicePrincipalObjectId": UNKNOWN if preview else "11111111-0000-0000-0000-0000000000aa",
@@ -56,8 +57,8 @@ def _stack(app: str, api: str, scopes: list[str], user: str | None, preview: boo
         GRANT,
         "grant",
         props,
-        ["urn:sp", "urn:api"],
-        {"servicePrincipalObjectId": ["urn:sp"], "resourceServicePrincipalObjectId": ["urn:api"]},
+        ["urn:sp"],
+        {"servicePrincipalObjectId": ["urn:sp"]},
     )
     return Stack([grant, read, sp])
 

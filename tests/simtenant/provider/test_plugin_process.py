@@ -36,8 +36,18 @@ def test_configure_without_graph_url_says_how_to_set_it() -> None:
 
 def test_unknown_resource_type_and_function_are_named(env: Env) -> None:
     with pytest.raises(grpc.RpcError) as caught:
-        env.plugin.check("azuread:index/user:User", {})
-    assert "unknown resource type 'azuread:index/user:User'" in caught.value.details()
+        env.plugin.check("random:index/randomId:RandomId", {})
+    assert "unknown resource type 'random:index/randomId:RandomId'" in caught.value.details()
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.invoke("azuread:index/getUser:getUser", {})
     assert "unknown function 'azuread:index/getUser:getUser'" in caught.value.details()
+
+
+def test_other_azuread_types_preview_as_creates_and_are_never_applied(env: Env) -> None:
+    """Program variants declare them so the policy pack can refuse them on a real preview."""
+    typ = "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment"
+    inputs, failures = env.plugin.check(typ, {"roleId": "r", "principalObjectId": "p"})
+    assert (inputs, failures) == ({"roleId": "r", "principalObjectId": "p"}, [])
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.create(typ, inputs)
+    assert f"{typ} is not simulated; only previews of it are" in caught.value.details()
