@@ -23,16 +23,33 @@ from components.principals import (
 from components.resource_api import ResourceApi
 from components.settings import StackSettings
 
-# What the provider says when a look-up finds nothing (as opposed to auth or network errors,
-# which must stop the run).
-_NOT_FOUND = re.compile(r"not found|no group found|no users were found|could not find", re.I)
+# The azuread provider's own words when a look-up finds nothing (terraform-provider-azuread
+# v3.9.0, data sources `group` and `users`), as the whole message or after a `: ` prefix. Only
+# these count as "does not exist": any other failure (an expired login, "could not find a
+# usable credential", a 400 such as "Could not find a property ...", throttling, a network
+# error) stops the run, because with `missing_principals: skip` a failed look-up would
+# otherwise read as departed users and revoke their consent. The provider wraps every error of
+# its group listing in "No group found matching specified filter (...)", so that message counts
+# only alone or with Graph's 404.
+_NOT_FOUND = re.compile(
+    r"(?:^|: )(?:"
+    r"No group found matching specified filter \(.*\)(?:: 404 .*)?"
+    r'|No group found with object ID: ".*"'
+    r"|No users found"
+    r'|User with UPN ".*" was not found'
+    r'|User not found with object ID: ".*"'
+    r")\s*$",
+    re.S,
+)
 
 
 _AZUREAD_VERSION = version("pulumi-azuread")
 
 
 def _not_found(exc: Exception) -> bool:
-    return bool(_NOT_FOUND.search(str(exc)))
+    details = getattr(exc, "details", None)  # a gRPC error: its message, without debug lines
+    message = details() if callable(details) else str(exc)
+    return bool(_NOT_FOUND.search(str(message)))
 
 
 GET_USERS = "azuread:index/getUsers:getUsers"

@@ -51,3 +51,31 @@ def test_consent_made_by_hand_and_not_adopted_is_refused_by_graph(
     assert result.code != 0
     assert "Permission entry already exists" in result.stdout, str(result)
     assert "m365-jira-teams-microsoft-graph-tenant" in result.stdout
+
+
+def test_a_failed_look_up_is_not_a_departed_group_even_when_skipping(
+    workspace: Workspace, tenant: Tenant
+) -> None:
+    """With `missing_principals: skip`, a look-up that fails (here Graph answers 400 with
+    "Could not find a property ...", as an expired login or throttling would fail otherwise)
+    must stop the run, not read as a group that no longer exists: that would revoke the
+    consent of all its members at the next `pulumi up`."""
+    workspace.up()
+    before = {g["id"]: g["scope"] for g in tenant.graph.list("/oauth2PermissionGrants")}
+    config = copy.deepcopy(workspace.stack_config())
+    config["entra-consent:missing_principals"] = "skip"
+    workspace.write_stack_config(config)
+    fault = {
+        "path": "/groups",
+        "status": 400,
+        "times": 1000,
+        "message": "Could not find a property named 'securityIdentifier' on type 'microsoft.graph.group'.",
+    }
+    response = tenant.graph.http.post(tenant.base_url.replace("/v1.0", "/_sim/faults"), json=fault)
+    assert response.status_code < 300, response.text
+    result = workspace.up(check=False)
+    assert result.code != 0, str(result)
+    assert "Could not find a property named" in result.stdout, str(result)
+    assert "not found in the tenant" not in result.stdout, str(result)
+    tenant.graph.http.delete(tenant.base_url.replace("/v1.0", "/_sim/faults"))
+    assert {g["id"]: g["scope"] for g in tenant.graph.list("/oauth2PermissionGrants")} == before

@@ -99,8 +99,8 @@ class TenantMocks(pulumi.runtime.Mocks):
                 wanted = {u.lower() for u in a.get("userPrincipalNames", [])}
                 wanted |= {i.lower() for i in a.get("objectIds", [])}
                 found = [(o, u) for o, u in self.tenant.users.items() if {u.lower(), o} & wanted]
-                if not found:
-                    raise NotFound("No users were found")
+                if len(found) < len(wanted) and not a.get("ignoreMissing"):
+                    raise NotFound('User with UPN "?" was not found')  # the provider's words
             return {
                 "objectIds": [o for o, _ in found],
                 "userPrincipalNames": [u for _, u in found],
@@ -110,7 +110,12 @@ class TenantMocks(pulumi.runtime.Mocks):
             for name, (object_id, members) in self.tenant.groups.items():
                 if a.get("displayName") == name or a.get("objectId") == object_id:
                     return {"objectId": object_id, "displayName": name, "members": members}, []
-            raise NotFound(f"No group found matching specified filter: {a}")
+            # The provider's own words for a group that does not exist.
+            if "objectId" in a:
+                raise NotFound(f'No group found with object ID: "{a["objectId"]}"')
+            raise NotFound(
+                f"No group found matching specified filter (displayName eq '{a.get('displayName')}')"
+            )
         if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":
             sp_id = self.tenant.service_principals.get(a.get("clientId", ""))
             if sp_id is None:
