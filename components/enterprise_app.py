@@ -8,6 +8,7 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_azuread as azuread
 
+from components.kept_fields import TenantApp, kept_fields
 from components.naming import (
     ENTERPRISE_APP_TYPE,
     assignment_name,
@@ -27,21 +28,22 @@ class EnterpriseApp(pulumi.ComponentResource):
         self,
         plan: AppPlan,
         resource_apis: Mapping[str, azuread.ServicePrincipal],
+        tenant_app: TenantApp | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__(ENTERPRISE_APP_TYPE, enterprise_app_name(plan.key), None, opts)
         child = pulumi.ResourceOptions(parent=self)
         settings = plan.settings
         # retain_on_delete: dropping an app from config must not delete it from the tenant.
+        # The fields the stack does not declare are passed as the tenant has them, since the
+        # provider writes the whole body (kept_fields.py).
         self.service_principal = azuread.ServicePrincipal(
             service_principal_name(plan.key),
             client_id=plan.client_id,
             use_existing=True,
             app_role_assignment_required=settings.assignment_required,
-            feature_tags=[
-                azuread.ServicePrincipalFeatureTagArgs(enterprise=True, hide=settings.hide)
-            ],
             notes=settings.notes,
+            **kept_fields(tenant_app, settings.hide),
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
         )
         sp_id = self.service_principal.object_id

@@ -4,6 +4,7 @@ resources is known at preview and the number of invokes does not grow with users
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any
 
@@ -12,6 +13,8 @@ import pulumi_azuread as azuread
 
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
+from components.kept_fields import TenantApp
+from components.planner import AppPlan
 from components.principals import (
     ResolvedGroup,
     ResolvedPrincipals,
@@ -65,6 +68,36 @@ def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
     result = pulumi.runtime.invoke(GET_USERS, args, opts=opts).value
     ids, upns = result.get("objectIds") or [], result.get("userPrincipalNames") or []
     return list(zip(ids, upns, strict=True))
+
+
+GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
+# The provider's words when no service principal has the client id (an app not yet in the
+# tenant); any other failure stops the run.
+_NO_SERVICE_PRINCIPAL = re.compile(
+    r"(?:^|: )No service principal found(?:: no service principal found)?\s*$", re.S
+)
+
+
+def read_enterprise_apps(apps: Sequence[AppPlan]) -> dict[str, TenantApp | None]:
+    """Each enterprise app's service principal as the tenant has it (None: not there yet), so
+    the component can leave alone what the stack does not declare (components/kept_fields.py).
+    One invoke per app, whatever the number of users."""
+    opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
+    out: dict[str, TenantApp | None] = {}
+    for app in apps:
+        try:
+            found = pulumi.runtime.invoke(
+                GET_SERVICE_PRINCIPAL, {"clientId": app.client_id}, opts=opts
+            ).value
+        except Exception as exc:
+            details = getattr(exc, "details", None)
+            message = details() if callable(details) else str(exc)
+            if not _NO_SERVICE_PRINCIPAL.search(str(message)):
+                raise
+            out[app.key] = None
+            continue
+        out[app.key] = TenantApp.from_lookup(found)
+    return out
 
 
 def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:

@@ -11,7 +11,7 @@ from pulumi.runtime.config import CONFIG, get_config_env
 from catalog.catalogue import Catalogue
 from catalog.problems import ConfigurationError
 from components.enterprise_app import EnterpriseApp
-from components.lookups import read_resource_apis, resolve_principals
+from components.lookups import read_enterprise_apps, read_resource_apis, resolve_principals
 from components.planner import ConsentPlan, plan_consent
 from components.principals import missing_principal_problems
 from components.settings import load_stack
@@ -49,7 +49,8 @@ def declare_stack(project_dir: Path) -> dict[str, EnterpriseApp]:
             f"{len(exc.problems)} configuration problem(s) listed above; nothing was declared"
         ) from None
     apis = read_resource_apis(catalogue, plan.apis())
-    apps = {app.key: EnterpriseApp(app, apis) for app in plan.apps}
+    in_tenant = read_enterprise_apps(plan.apps)
+    apps = {app.key: EnterpriseApp(app, apis, in_tenant[app.key]) for app in plan.apps}
     pulumi.export(
         "apps",
         {

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from catalog.catalogue import Catalogue
+from components.kept_fields import ENTERPRISE_TAG, HIDE_TAG
 from components.naming import assignment_name, grant_name, service_principal_name
 from components.planner import TENANT, AppPlan, ConsentPlan, Target, plan_consent
 from components.principals import missing_principal_problems
@@ -20,9 +21,6 @@ from previews.discover_tenant import (
     ServicePrincipalRecord,
     TenantSnapshot,
 )
-
-ENTERPRISE_TAG = "WindowsAzureActiveDirectoryIntegratedApp"
-HIDE_TAG = "HideApp"
 
 GrantStatus = Literal["match", "drifted", "missing", "unmanaged"]
 AssignmentStatus = Literal["match", "missing", "unmanaged"]

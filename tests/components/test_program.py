@@ -156,10 +156,11 @@ def test_dev_service_principal_inputs(dev: ProgramRun) -> None:
         "clientId": "e7185a25-9df9-4d05-b779-76b04bf46424",
         "useExisting": True,
         "appRoleAssignmentRequired": True,
-        "featureTags": [{"enterprise": True, "hide": False}],
+        # Not in the tenant yet: the provider's defaults, and the enterprise tag.
+        "tags": ["WindowsAzureActiveDirectoryIntegratedApp"],
         "notes": "Approved in CHG-1234",
     }
-    assert todo.inputs["featureTags"] == [{"enterprise": True, "hide": True}]
+    assert todo.inputs["tags"] == ["WindowsAzureActiveDirectoryIntegratedApp", "HideApp"]
     assert todo.inputs["notes"] == "Created for review only; no consent yet"
     assert todo.inputs["appRoleAssignmentRequired"] is False
     assert "notes" not in teams.inputs
@@ -261,7 +262,8 @@ def test_dev_resource_apis_are_registered_with_their_identity(dev: ProgramRun) -
 
 
 def test_dev_invokes_are_batched(dev: ProgramRun) -> None:
-    assert dict(dev.invokes) == {GET_USERS: 1, GET_GROUP: 1, GET_SP: 2}
+    # Two resource APIs and the five enterprise apps (what the tenant has of each).
+    assert dict(dev.invokes) == {GET_USERS: 1, GET_GROUP: 1, GET_SP: 2 + 5}
     (users_args,) = [a for t, a in dev.invoke_args if t == GET_USERS]
     assert users_args.get("returnAll") is True  # groups must be split into users and others
     (group_args,) = [a for t, a in dev.invoke_args if t == GET_GROUP]
@@ -317,7 +319,7 @@ def test_tenant_only_stack(catalogue: Catalogue) -> None:
     run = run_stack("tenant-only")
     assert_well_formed(run)
     # No users or groups: no principal look-ups at all.
-    assert dict(run.invokes) == {GET_SP: 2}
+    assert dict(run.invokes) == {GET_SP: 2 + 3}  # the APIs, and each enterprise app
     assert {name: g.inputs["claimValues"] for name, g in by_name(run, GRANT_TYPE).items()} == {
         "m365-jira-teams-microsoft-graph-tenant": scopes(catalogue, "teams"),
         "m365-jira-mail-microsoft-graph-tenant": scopes(
@@ -328,7 +330,7 @@ def test_tenant_only_stack(catalogue: Catalogue) -> None:
     }
     assert run.of_type(ASSIGNMENT_TYPE) == []
     teams = by_name(run, SERVICE_PRINCIPAL_TYPE)["m365-jira-teams-sp"]
-    assert teams.inputs["featureTags"] == [{"enterprise": True, "hide": True}]
+    assert teams.inputs["tags"] == ["WindowsAzureActiveDirectoryIntegratedApp", "HideApp"]
     assert teams.inputs["notes"] == "Tenant-wide since CHG-42"
 
 
@@ -371,7 +373,7 @@ def test_invoke_count_does_not_grow_with_users() -> None:
     assert_well_formed(large)
     assert len(large.of_type(GRANT_TYPE)) == 501
     assert len(small.of_type(GRANT_TYPE)) == 6
-    assert small.invokes == large.invokes == {GET_USERS: 1, GET_GROUP: 1, GET_SP: 1}
+    assert small.invokes == large.invokes == {GET_USERS: 1, GET_GROUP: 1, GET_SP: 1 + 1}
 
 
 # --- bad input through the program ------------------------------------------------------------

@@ -119,7 +119,7 @@ class TenantMocks(pulumi.runtime.Mocks):
         if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":
             sp_id = self.tenant.service_principals.get(a.get("clientId", ""))
             if sp_id is None:
-                raise NotFound(f"service principal not found: {a}")
+                raise NotFound("No service principal found: no service principal found")
             return {"objectId": sp_id, "clientId": a["clientId"]}, []
         raise NotImplementedError(args.token)
 
