@@ -20,7 +20,14 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _ensure_event_loop, _sync_await
 
-from benchmarks.synthetic import GRAPH_APP_ID, SyntheticTenant, upn, user_id
+from benchmarks.synthetic import (
+    GRAPH_APP_ID,
+    MAIL_CLIENT_ID,
+    TENANT_ID,
+    SyntheticTenant,
+    upn,
+    user_id,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_PROGRAM = Path(__file__).resolve().parent / "floor" / "__main__.py"
@@ -29,6 +36,7 @@ SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
 GET_USERS = "azuread:index/getUsers:getUsers"
 GET_GROUP = "azuread:index/getGroup:getGroup"
 GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
+GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig"
 
 
 def _user_record(index: int) -> dict[str, Any]:
@@ -105,6 +113,8 @@ class BenchMocks(pulumi.runtime.Mocks):
                         "members": group.members(),
                     }, []
             raise TenantNotFound(f"No group found matching specified filter: {a}")
+        if args.token == GET_CLIENT_CONFIG:
+            return {"tenantId": TENANT_ID, "clientId": "", "objectId": ""}, []
         if args.token == GET_SERVICE_PRINCIPAL:
             client_id = a["clientId"]
             return {"objectId": tenant.service_principal_id(client_id), "clientId": client_id}, []
@@ -230,12 +240,14 @@ class MockRun:
 
 def expected_invokes(tenant: SyntheticTenant) -> list[tuple[str, dict[str, Any]]]:
     """The invokes the program is expected to make, with their arguments as the SDK sends them."""
-    calls: list[tuple[str, dict[str, Any]]] = [(GET_USERS, {"returnAll": True})]
+    calls: list[tuple[str, dict[str, Any]]] = [(GET_CLIENT_CONFIG, {})]
+    calls.append((GET_USERS, {"returnAll": True}))
     calls += [
         (GET_GROUP, {"displayName": name, "includeTransitiveMembers": True})
         for name in tenant.groups
     ]
     calls.append((GET_SERVICE_PRINCIPAL, {"clientId": GRAPH_APP_ID}))
+    calls.append((GET_SERVICE_PRINCIPAL, {"clientId": MAIL_CLIENT_ID}))  # the enterprise app
     return calls
 
 

@@ -15,6 +15,7 @@ from benchmarks.graph_requests import LookupCost, lookup_cost
 from benchmarks.synthetic import (
     DIRECT_IDS,
     DIRECT_UPNS,
+    TENANT_ID,
     Expected,
     SyntheticTenant,
     stack_config,
@@ -213,7 +214,9 @@ def upn_only_paths(sizes: list[int]) -> list[str]:
     header = ["stack names", "user look-up", *[f"requests at {_n(s)} users" for s in sizes]]
     rows = []
     for label, feature in shapes:
-        settings = _settings({"entra-consent:features": {"email": feature}})
+        settings = _settings(
+            {"azuread:tenantId": TENANT_ID, "entra-consent:features": {"email": feature}}
+        )
         lookup = user_lookup(settings)
         costs = [lookup_cost(lookup, size, [], 0, 0).users for size in sizes]
         path = lookup_cost(lookup, sizes[0], [], 0, 0).path

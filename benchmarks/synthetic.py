@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 APP = "m365-jira-mail"
+MAIL_CLIENT_ID = "e7185a25-9df9-4d05-b779-76b04bf46424"  # APP's client id (catalog/apps/)
 TENANT_ID = "0b3e1f52-7c4d-4e8a-9f6b-2d1c0a9e8b7f"
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
 DOMAIN = "contoso.example"
@@ -179,6 +180,8 @@ def expected_counts(tenant: SyntheticTenant) -> Expected:
         invokes={
             "azuread:index/getUsers:getUsers": 1,
             "azuread:index/getGroup:getGroup": len(assigned_groups),
-            "azuread:index/getServicePrincipal:getServicePrincipal": 1,
+            # Microsoft Graph's service principal, and the enterprise app's
+            "azuread:index/getServicePrincipal:getServicePrincipal": 2,
+            "azuread:index/getClientConfig:getClientConfig": 1,  # the signed-in tenant
         },
     )

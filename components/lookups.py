@@ -70,6 +70,16 @@ def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
     return list(zip(ids, upns, strict=True))
 
 
+GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig"
+
+
+def signed_in_tenant() -> str:
+    """The tenant the azuread provider is signed in to (`get_client_config`)."""
+    opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
+    result = pulumi.runtime.invoke(GET_CLIENT_CONFIG, {}, opts=opts).value
+    return str(result.get("tenantId") or "").lower()
+
+
 GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
 # The provider's words when no service principal has the client id (an app not yet in the
 # tenant); any other failure stops the run.

@@ -9,9 +9,14 @@ import pulumi
 from pulumi.runtime.config import CONFIG, get_config_env
 
 from catalog.catalogue import Catalogue
-from catalog.problems import ConfigurationError
+from catalog.problems import ConfigurationError, Problem
 from components.enterprise_app import EnterpriseApp
-from components.lookups import read_enterprise_apps, read_resource_apis, resolve_principals
+from components.lookups import (
+    read_enterprise_apps,
+    read_resource_apis,
+    resolve_principals,
+    signed_in_tenant,
+)
 from components.planner import ConsentPlan, plan_consent
 from components.principals import missing_principal_problems
 from components.settings import load_stack
@@ -30,6 +35,23 @@ def checked_plan(project_dir: Path) -> tuple[Catalogue, ConsentPlan]:
     """Load, validate, look up principals and plan; raise ConfigurationError on any problem."""
     file = stack_file()
     catalogue, settings = load_stack(stack_config(), project_dir, file)
+    signed_in = signed_in_tenant()
+    assert settings.tenant_id is not None  # required by settings_from_config
+    if signed_in != settings.tenant_id.lower():
+        # Before any look-up or declaration: a workstation signed in to another tenant must
+        # never receive this stack's consent.
+        raise ConfigurationError(
+            [
+                Problem(
+                    file,
+                    "azuread:tenantId",
+                    f"this stack is for tenant {settings.tenant_id}, but the azuread provider "
+                    f"is signed in to tenant {signed_in or '(none)'} (sign in to the stack's "
+                    f"tenant, e.g. az login --tenant {settings.tenant_id}, or set "
+                    "ARM_TENANT_ID)",
+                )
+            ]
+        )
     principals = resolve_principals(settings)
     missing = missing_principal_problems(settings, principals, file)
     if missing and settings.missing_principals == "fail":

@@ -67,7 +67,7 @@ class StackSettings(Strict):
     features: dict[NonEmptyStr, FeatureSettings]
     apps: dict[NonEmptyStr, AppSettings] = Field(default_factory=dict)
     missing_principals: MissingPrincipals = "fail"
-    tenant_id: Guid | None = None
+    tenant_id: Guid | None = None  # required in a stack file (settings_from_config)
 
     def app_settings(self, app: str) -> AppSettings:
         return self.apps.get(app, AppSettings())
@@ -83,6 +83,15 @@ def settings_from_config(config: Mapping[str, Any], file: str) -> StackSettings:
     problems: list[Problem] = []
     if "azuread:tenantId" in config:
         raw["tenant_id"] = config["azuread:tenantId"]
+    else:
+        problems.append(
+            Problem(
+                file,
+                "azuread:tenantId",
+                "required key is missing (name the tenant this stack is for: pulumi config set "
+                "azuread:tenantId <tenant id>; the program refuses to run signed in to any other)",
+            )
+        )
     for full_key, value in config.items():
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:

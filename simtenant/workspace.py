@@ -37,10 +37,14 @@ class CommandFailed(AssertionError):
 class SimulatedTenant:
     """`python -m simtenant serve` in a subprocess; its log goes to `workdir/simtenant.log`."""
 
-    def __init__(self, workdir: Path, seed: Path | None = SEED) -> None:
+    def __init__(
+        self, workdir: Path, seed: Path | None = SEED, tenant_id: str | None = None
+    ) -> None:
         args = [sys.executable, "-m", "simtenant", "serve", "--state", str(workdir / "tenant.json")]
         if seed is not None:
             args += ["--seed", str(seed)]
+        if tenant_id is not None:
+            args += ["--tenant-id", tenant_id]
         workdir.mkdir(parents=True, exist_ok=True)
         self.log = (workdir / "simtenant.log").open("w")
         self.process = subprocess.Popen(

@@ -10,9 +10,12 @@ from benchmarks.graph_requests import group_requests, lookup_cost, pages, user_l
 from components.principals import UPN_LOOKUP_LIMIT, UserLookup, user_lookup
 from components.settings import settings_from_config
 
+TENANT = "11111111-2222-3333-4444-555555555555"
+
 
 def _lookup(feature: dict[str, Any]) -> UserLookup:
-    settings = settings_from_config({"entra-consent:features": {"email": feature}}, "Pulumi.x.yaml")
+    config = {"azuread:tenantId": TENANT, "entra-consent:features": {"email": feature}}
+    settings = settings_from_config(config, "Pulumi.x.yaml")
     return user_lookup(settings)
 
 

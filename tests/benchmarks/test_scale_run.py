@@ -11,6 +11,7 @@ from typing import Any
 from benchmarks.synthetic import (
     EMAIL_GROUPS,
     GRAPH_APP_ID,
+    TENANT_ID,
     SyntheticTenant,
     expected_counts,
     stack_config,
@@ -73,6 +74,7 @@ def _fake_tenant(tenant: SyntheticTenant) -> FakeTenant:
         users=dict(tenant.users()),
         groups={g.name: (g.object_id, g.members()) for g in tenant.groups.values()},
         service_principals={GRAPH_APP_ID: tenant.service_principal_id(GRAPH_APP_ID)},
+        tenant_id=TENANT_ID,
     )
 
 

@@ -83,4 +83,5 @@ def test_expected_counts_at_1000_users() -> None:
     assert expected.tenant_grants == 1
     assert expected.assignments == 3 + 60
     assert expected.resources == 2 + 1 + 751 + 63 + 1  # components: EnterpriseApp, ResourceApi
-    assert sum(expected.invokes.values()) == 5
+    # users, 3 groups, Graph's and the app's service principals, the signed-in tenant
+    assert sum(expected.invokes.values()) == 1 + 3 + 2 + 1

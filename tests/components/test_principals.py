@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 from components.principals import UPN_LOOKUP_LIMIT, UserLookup, user_lookup
 from components.settings import StackSettings, settings_from_config
 
+TENANT = "11111111-2222-3333-4444-555555555555"
+
 IDS = [f"{i:08x}-1111-4222-8333-{i:012x}" for i in range(3)]
 
 
@@ -20,7 +22,8 @@ def _lookup(features: dict[str, Any]) -> UserLookup:
 
 
 def _settings(features: dict[str, Any]) -> StackSettings:
-    return settings_from_config({"entra-consent:features": features}, "Pulumi.t.yaml")
+    config = {"azuread:tenantId": TENANT, "entra-consent:features": features}
+    return settings_from_config(config, "Pulumi.t.yaml")
 
 
 def _principals(users: list[str] | None = None, groups: list[str] | None = None) -> dict[str, Any]:

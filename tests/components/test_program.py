@@ -37,6 +37,7 @@ INVOKE = "azuread:index/{0}:{0}"
 GET_USERS = "azuread:index/getUsers:getUsers"
 GET_GROUP = "azuread:index/getGroup:getGroup"
 GET_SP = "azuread:index/getServicePrincipal:getServicePrincipal"
+GET_CLIENT = "azuread:index/getClientConfig:getClientConfig"
 
 
 def uid(upn: str) -> str:
@@ -263,7 +264,7 @@ def test_dev_resource_apis_are_registered_with_their_identity(dev: ProgramRun) -
 
 def test_dev_invokes_are_batched(dev: ProgramRun) -> None:
     # Two resource APIs and the five enterprise apps (what the tenant has of each).
-    assert dict(dev.invokes) == {GET_USERS: 1, GET_GROUP: 1, GET_SP: 2 + 5}
+    assert dict(dev.invokes) == {GET_CLIENT: 1, GET_USERS: 1, GET_GROUP: 1, GET_SP: 2 + 5}
     (users_args,) = [a for t, a in dev.invoke_args if t == GET_USERS]
     assert users_args.get("returnAll") is True  # groups must be split into users and others
     (group_args,) = [a for t, a in dev.invoke_args if t == GET_GROUP]
@@ -319,7 +320,7 @@ def test_tenant_only_stack(catalogue: Catalogue) -> None:
     run = run_stack("tenant-only")
     assert_well_formed(run)
     # No users or groups: no principal look-ups at all.
-    assert dict(run.invokes) == {GET_SP: 2 + 3}  # the APIs, and each enterprise app
+    assert dict(run.invokes) == {GET_CLIENT: 1, GET_SP: 2 + 3}  # the APIs, and each app
     assert {name: g.inputs["claimValues"] for name, g in by_name(run, GRANT_TYPE).items()} == {
         "m365-jira-teams-microsoft-graph-tenant": scopes(catalogue, "teams"),
         "m365-jira-mail-microsoft-graph-tenant": scopes(
@@ -373,7 +374,16 @@ def test_invoke_count_does_not_grow_with_users() -> None:
     assert_well_formed(large)
     assert len(large.of_type(GRANT_TYPE)) == 501
     assert len(small.of_type(GRANT_TYPE)) == 6
-    assert small.invokes == large.invokes == {GET_USERS: 1, GET_GROUP: 1, GET_SP: 1 + 1}
+    assert (
+        small.invokes
+        == large.invokes
+        == {
+            GET_CLIENT: 1,
+            GET_USERS: 1,
+            GET_GROUP: 1,
+            GET_SP: 1 + 1,
+        }
+    )
 
 
 # --- bad input through the program ------------------------------------------------------------
@@ -408,6 +418,41 @@ def test_bad_settings_fail_before_anything_is_declared() -> None:
         ],
     )
     assert run.invokes == {}  # not even a look-up
+
+
+def test_signed_in_to_another_tenant_declares_nothing_and_looks_nothing_up() -> None:
+    tenant = FakeTenant.from_file(CONTOSO)
+    tenant.tenant_id = "99999999-8888-7777-6666-555555555555"
+    run = run_program(stack_config("dev"), tenant, stack="dev")
+    assert_nothing_declared(
+        run,
+        [
+            "Pulumi.dev.yaml: azuread:tenantId: this stack is for tenant "
+            "11111111-2222-3333-4444-555555555555, but the azuread provider is signed in to "
+            "tenant 99999999-8888-7777-6666-555555555555 (sign in to the stack's tenant, e.g. "
+            "az login --tenant 11111111-2222-3333-4444-555555555555, or set ARM_TENANT_ID)"
+        ],
+    )
+    assert run.invokes == {GET_CLIENT: 1}  # no look-up in the wrong tenant
+
+
+def test_a_stack_without_its_tenant_declares_nothing() -> None:
+    config = stack_config("dev")
+    del config["azuread:tenantId"]
+    run = run_program(
+        {k: v for k, v in config.items()},
+        FakeTenant.from_file(CONTOSO),
+        stack="dev",
+        tenant_id=None,
+    )
+    assert_nothing_declared(
+        run,
+        [
+            "Pulumi.dev.yaml: azuread:tenantId: required key is missing (name the tenant this "
+            "stack is for: pulumi config set azuread:tenantId <tenant id>; the program refuses "
+            "to run signed in to any other)"
+        ],
+    )
 
 
 def test_schema_problems_fail_before_anything_is_declared() -> None:

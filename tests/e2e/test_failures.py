@@ -4,11 +4,13 @@ own refusals reach the user as one readable line."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
-from simtenant.workspace import Workspace
+from simtenant.workspace import SimulatedTenant, Workspace
 from tests.e2e.conftest import Tenant
+from tests.e2e.tenant import Graph
 from tests.e2e.test_adoption import TEAMS, TEAMS_SCOPES
 
 pytestmark = pytest.mark.e2e
@@ -79,3 +81,28 @@ def test_a_failed_look_up_is_not_a_departed_group_even_when_skipping(
     assert "not found in the tenant" not in result.stdout, str(result)
     tenant.graph.http.delete(tenant.base_url.replace("/v1.0", "/_sim/faults"))
     assert {g["id"]: g["scope"] for g in tenant.graph.list("/oauth2PermissionGrants")} == before
+
+
+def test_signed_in_to_another_tenant_nothing_is_declared(tmp_path: Path, pulumi_cli: Path) -> None:
+    """A workstation signed in to another tenant must never receive this stack's consent: the
+    program compares azuread:tenantId with the provider's tenant before anything else."""
+    other = SimulatedTenant(tmp_path / "other", tenant_id="99999999-8888-7777-6666-555555555555")
+    try:
+        ws = Workspace(tmp_path / "ws", pulumi_cli, other.base_url)
+        result = ws.up(check=False)
+        assert result.code != 0
+        assert (
+            "Pulumi.dev.yaml: azuread:tenantId: this stack is for tenant "
+            "11111111-2222-3333-4444-555555555555, but the azuread provider is signed in to "
+            "tenant 99999999-8888-7777-6666-555555555555"
+        ) in result.stdout, str(result)
+        graph = Graph(other.base_url)
+        assert list(graph.list("/oauth2PermissionGrants")) == []
+        apps = {sp["appId"] for sp in graph.list("/servicePrincipals")}
+        assert apps == {
+            "00000003-0000-0000-c000-000000000000",
+            "00000002-0000-0ff1-ce00-000000000000",
+        }
+        graph.close()
+    finally:
+        other.close()

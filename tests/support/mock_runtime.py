@@ -23,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 NS = uuid.UUID("6f1c8f3e-0d3b-4a8f-9a53-3c2d6f0b7a11")
 
 
+EXAMPLE_TENANT_ID = "11111111-2222-3333-4444-555555555555"  # Pulumi.dev.yaml's azuread:tenantId
+
+
 def fake_id(*parts: str) -> str:
     return str(uuid.uuid5(NS, "/".join(parts)))
 
@@ -35,6 +38,7 @@ class FakeTenant:
     users: dict[str, str] = field(default_factory=dict)
     groups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     service_principals: dict[str, str] = field(default_factory=dict)
+    tenant_id: str = EXAMPLE_TENANT_ID  # the tenant the provider is signed in to
 
     @classmethod
     def from_file(cls, path: Path) -> FakeTenant:
@@ -116,6 +120,8 @@ class TenantMocks(pulumi.runtime.Mocks):
             raise NotFound(
                 f"No group found matching specified filter (displayName eq '{a.get('displayName')}')"
             )
+        if args.token == "azuread:index/getClientConfig:getClientConfig":
+            return {"tenantId": self.tenant.tenant_id, "clientId": "", "objectId": ""}, []
         if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":
             sp_id = self.tenant.service_principals.get(a.get("clientId", ""))
             if sp_id is None:
@@ -236,7 +242,9 @@ def run_program(
     stack: str = "dev",
     preview: bool = True,
     project_dir: Path = ROOT,
+    tenant_id: str | None = EXAMPLE_TENANT_ID,
 ) -> ProgramRun:
+    """`tenant_id`: the stack's `azuread:tenantId` when its config names none (None: none)."""
     mocks = TenantMocks(tenant)
     monitor = RecordingMonitor(mocks)
     logger = logging.getLogger(f"entra-consent-mock-{uuid.uuid4()}")
@@ -249,7 +257,9 @@ def run_program(
     pulumi.runtime.set_mocks(
         mocks, project="entra-consent", stack=stack, preview=preview, logger=logger, monitor=monitor
     )
-    pulumi.runtime.set_all_config(runtime_config(stack_config))
+    # Every stack names its tenant; tests that are not about it leave it to this default.
+    config = {**({"azuread:tenantId": tenant_id} if tenant_id else {}), **stack_config}
+    pulumi.runtime.set_all_config(runtime_config(config))
     error: list[BaseException] = []
     outputs: dict[str, Any] = {}
 
