@@ -190,10 +190,49 @@ def load_catalogue(root: Path | str, relative_to: Path | None = None) -> Catalog
 
     for feature in features.values():
         problems.extend(_feature_problems(feature, apps, apis))
+    problems.extend(
+        _previous_key_problems(
+            "API", {k: (api_files[k], "previous_keys", a.previous_keys) for k, a in apis.items()}
+        )
+    )
+    problems.extend(
+        _previous_key_problems(
+            "app",
+            {
+                k: (a.file, f"apps.{k}.previous_keys", a.entry.previous_keys)
+                for k, a in apps.items()
+            },
+        )
+    )
 
     if problems:
         raise ConfigurationError(problems)
     return Catalogue(root=root, apis=apis, apps=apps, features=features, api_files=api_files)
+
+
+def _previous_key_problems(
+    kind: str, entries: dict[str, tuple[str, str, list[str]]]
+) -> list[Problem]:
+    """A previous key names one renamed entry only, and never a current one."""
+    problems = []
+    claimed: dict[str, str] = {}
+    for key, (file, path, previous) in entries.items():
+        for old in previous:
+            if old in entries:
+                problems.append(
+                    Problem(file, path, f"{old!r} is the key of a current {kind} (remove it)")
+                )
+            elif old in claimed:
+                problems.append(
+                    Problem(
+                        file,
+                        path,
+                        f"{old!r} is already a previous key of {kind} {claimed[old]!r} (keep one)",
+                    )
+                )
+            else:
+                claimed[old] = key
+    return problems
 
 
 def _feature_problems(

@@ -62,9 +62,10 @@ def snapshot_text(source_dir: Path) -> str:
         if found:
             source += f", snapshot {found.group(1).rstrip(',')} at commit {found.group(2)}"
     api = graph_api(descriptions, permissions, source)
-    body = yaml.safe_dump(
-        api.model_dump(mode="json"), sort_keys=False, allow_unicode=True, width=100
-    )
+    data = api.model_dump(mode="json")
+    if not data["previous_keys"]:
+        del data["previous_keys"]  # only a renamed API lists its old keys
+    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     return HEADER + body
 
 

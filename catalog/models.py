@@ -33,6 +33,13 @@ class ApiFile(Strict):
     app_id: Guid
     source: NonEmptyStr
     scopes: dict[NonEmptyStr, ApiScope] = Field(description="Delegated scopes by value.")
+    previous_keys: list[Key] = Field(
+        default_factory=list,
+        description=(
+            "Keys this entry had before a rename: resources named after them are carried over "
+            "(Pulumi aliases), not deleted and created again."
+        ),
+    )
 
 
 class AppRole(Strict):
@@ -51,6 +58,13 @@ class AppEntry(Strict):
     app_roles: dict[Key, AppRole] = Field(
         default_factory=dict,
         description="Roles the vendor publishes; without any, assignments use the default role.",
+    )
+    previous_keys: list[Key] = Field(
+        default_factory=list,
+        description=(
+            "Keys this entry had before a rename: resources named after them are carried over "
+            "(Pulumi aliases), not deleted and created again."
+        ),
     )
 
 

@@ -11,6 +11,7 @@ import pulumi_azuread as azuread
 from components.kept_fields import TenantApp, kept_fields
 from components.naming import (
     ENTERPRISE_APP_TYPE,
+    Renames,
     assignment_name,
     enterprise_app_name,
     grant_name,
@@ -29,10 +30,15 @@ class EnterpriseApp(pulumi.ComponentResource):
         plan: AppPlan,
         resource_apis: Mapping[str, azuread.ServicePrincipal],
         tenant_app: TenantApp | None = None,
-        opts: pulumi.ResourceOptions | None = None,
+        renames: Renames | None = None,
     ) -> None:
-        super().__init__(ENTERPRISE_APP_TYPE, enterprise_app_name(plan.key), None, opts)
-        child = pulumi.ResourceOptions(parent=self)
+        renamed = renames or Renames()
+        super().__init__(
+            ENTERPRISE_APP_TYPE,
+            enterprise_app_name(plan.key),
+            None,
+            pulumi.ResourceOptions(aliases=_aliases(renamed.enterprise_app(plan.key))),
+        )
         settings = plan.settings
         # retain_on_delete: dropping an app from config must not delete it from the tenant.
         # The fields the stack does not declare are passed as the tenant has them, since the
@@ -44,12 +50,15 @@ class EnterpriseApp(pulumi.ComponentResource):
             app_role_assignment_required=settings.assignment_required,
             notes=settings.notes,
             **kept_fields(tenant_app, settings.hide),
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=True),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                retain_on_delete=True,
+                aliases=_aliases(renamed.service_principal(plan.key)),
+            ),
         )
         sp_id = self.service_principal.object_id
         # delete_before_replace: Graph allows one grant per (client, API, target), so a
         # replacement created before its predecessor is deleted would fail with 409.
-        grant_opts = pulumi.ResourceOptions(parent=self, delete_before_replace=True)
         self.grants = [
             azuread.ServicePrincipalDelegatedPermissionGrant(
                 grant_name(plan.key, grant.api, grant.target),
@@ -57,7 +66,11 @@ class EnterpriseApp(pulumi.ComponentResource):
                 resource_service_principal_object_id=resource_apis[grant.api].object_id,
                 claim_values=list(grant.scopes),
                 user_object_id=grant.target.ref if grant.target.kind == "user" else None,
-                opts=grant_opts,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    delete_before_replace=True,
+                    aliases=_aliases(renamed.grant(plan.key, grant.api, grant.target)),
+                ),
             )
             for grant in plan.grants
         ]
@@ -67,8 +80,15 @@ class EnterpriseApp(pulumi.ComponentResource):
                 app_role_id=assignment.app_role_id,
                 principal_object_id=assignment.principal.ref,
                 resource_object_id=sp_id,
-                opts=child,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    aliases=_aliases(renamed.assignment(plan.key, assignment.principal)),
+                ),
             )
             for assignment in plan.assignments
         ]
         self.register_outputs({"service_principal_object_id": sp_id})
+
+
+def _aliases(names: list[str]) -> list[pulumi.Input[str | pulumi.Alias]]:
+    return [pulumi.Alias(name=name) for name in names]

@@ -14,6 +14,7 @@ import pulumi_azuread as azuread
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
 from components.kept_fields import TenantApp
+from components.naming import Renames
 from components.planner import AppPlan
 from components.principals import (
     ResolvedGroup,
@@ -143,7 +144,7 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
 
 
 def read_resource_apis(
-    catalogue: Catalogue, api_keys: list[str]
+    catalogue: Catalogue, api_keys: list[str], renames: Renames | None = None
 ) -> dict[str, azuread.ServicePrincipal]:
     """Microsoft's API service principals are read, never managed (terraform-provider-azuread
     #1141: destroying a managed first-party service principal caused outages); each under a
@@ -152,5 +153,6 @@ def read_resource_apis(
     for key in api_keys:
         app_id = catalogue.apis[key].app_id
         found = azuread.get_service_principal(client_id=app_id)
-        apis[key] = ResourceApi(key, app_id, found.object_id).service_principal
+        previous = (renames or Renames()).resource_api(key)
+        apis[key] = ResourceApi(key, app_id, found.object_id, previous).service_principal
     return apis

@@ -3,6 +3,9 @@ same resources (components, import documents, previews): derive, never copy."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
 from components.planner import Target
 
 ENTERPRISE_APP_TYPE = "entra-consent:index:EnterpriseApp"
@@ -37,6 +40,39 @@ def resource_api_name(api: str) -> str:
 def resource_api_id(object_id: str) -> str:
     """Import/read id of a service principal in azuread 6.x."""
     return f"/servicePrincipals/{object_id}"
+
+
+@dataclass(frozen=True)
+class Renames:
+    """Previous keys of catalogue apps and APIs (`previous_keys`), for the aliases that carry
+    resources named after an old key over to the new name: a rename then changes no resource
+    in the tenant (the engine would otherwise delete the old grant and create the new one)."""
+
+    apps: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    apis: Mapping[str, Sequence[str]] = field(default_factory=dict)
+
+    def _apps(self, app: str) -> list[str]:
+        return [app, *self.apps.get(app, ())]
+
+    def _apis(self, api: str) -> list[str]:
+        return [api, *self.apis.get(api, ())]
+
+    def enterprise_app(self, app: str) -> list[str]:
+        return [enterprise_app_name(a) for a in self.apps.get(app, ())]
+
+    def service_principal(self, app: str) -> list[str]:
+        return [service_principal_name(a) for a in self.apps.get(app, ())]
+
+    def grant(self, app: str, api: str, target: Target) -> list[str]:
+        current = grant_name(app, api, target)
+        names = {grant_name(a, p, target) for a in self._apps(app) for p in self._apis(api)}
+        return sorted(names - {current})
+
+    def assignment(self, app: str, principal: Target) -> list[str]:
+        return [assignment_name(a, principal) for a in self.apps.get(app, ())]
+
+    def resource_api(self, api: str) -> list[str]:
+        return [resource_api_name(p) for p in self.apis.get(api, ())]
 
 
 def urn(project: str, stack: str, typ: str, name: str, parent_type: str = "") -> str:

@@ -17,6 +17,7 @@ from components.lookups import (
     resolve_principals,
     signed_in_tenant,
 )
+from components.naming import Renames
 from components.planner import ConsentPlan, plan_consent
 from components.principals import missing_principal_problems
 from components.settings import load_stack
@@ -70,9 +71,13 @@ def declare_stack(project_dir: Path) -> dict[str, EnterpriseApp]:
         raise pulumi.RunError(
             f"{len(exc.problems)} configuration problem(s) listed above; nothing was declared"
         ) from None
-    apis = read_resource_apis(catalogue, plan.apis())
+    renames = Renames(
+        apps={k: tuple(a.entry.previous_keys) for k, a in catalogue.apps.items()},
+        apis={k: tuple(a.previous_keys) for k, a in catalogue.apis.items()},
+    )
+    apis = read_resource_apis(catalogue, plan.apis(), renames)
     in_tenant = read_enterprise_apps(plan.apps)
-    apps = {app.key: EnterpriseApp(app, apis, in_tenant[app.key]) for app in plan.apps}
+    apps = {app.key: EnterpriseApp(app, apis, in_tenant[app.key], renames) for app in plan.apps}
     pulumi.export(
         "apps",
         {

@@ -10,6 +10,8 @@ grant's `resourceServicePrincipalObjectId` to it by value. The read stays, as it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 import pulumi_azuread as azuread
 
@@ -19,8 +21,18 @@ from components.naming import RESOURCE_API_TYPE, resource_api_id, resource_api_n
 class ResourceApi(pulumi.ComponentResource):
     service_principal: azuread.ServicePrincipal
 
-    def __init__(self, key: str, app_id: str, object_id: str) -> None:
-        super().__init__(RESOURCE_API_TYPE, resource_api_name(key), None, None)
+    def __init__(
+        self, key: str, app_id: str, object_id: str, previous_names: Sequence[str] = ()
+    ) -> None:
+        aliases: list[pulumi.Input[str | pulumi.Alias]] = [
+            pulumi.Alias(name=name) for name in previous_names
+        ]
+        super().__init__(
+            RESOURCE_API_TYPE,
+            resource_api_name(key),
+            None,
+            pulumi.ResourceOptions(aliases=aliases),
+        )
         self.service_principal = azuread.ServicePrincipal.get(
             resource_api_name(key),
             id=resource_api_id(object_id),

@@ -15,6 +15,10 @@ HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"
 
 EXPECTED: dict[str, list[str]] = {
+    "previous-key-clash": [
+        "previous-key-clash/apps/vendor.yaml: apps.demo.previous_keys: 'other' is the key of a current app (remove it)",
+        "previous-key-clash/apps/vendor.yaml: apps.other.previous_keys: 'demo-old' is already a previous key of app 'demo' (keep one)",
+    ],
     "unknown-key": [
         "unknown-key/apps/vendor.yaml: features.demo-mail.scope_notes: unknown key (remove it or correct its spelling)",
     ],
