@@ -74,6 +74,7 @@ class StackSettings(Strict):
 
 
 _STRUCTURED = {"features", "apps"}
+NOTES_LIMIT = 1024  # the provider's validation of a service principal's notes
 
 
 def settings_from_config(config: Mapping[str, Any], file: str) -> StackSettings:
@@ -150,6 +151,13 @@ def settings_problems(settings: StackSettings, catalogue: Catalogue, file: str) 
                 if value.lower() in seen:
                     add([*at, list_key, index], f"{value!r} listed twice (keep one)")
                 seen.add(value.lower())
+                if list_key == "groups" and "'" in value and not is_guid(value):
+                    add(
+                        [*at, list_key, index],
+                        f"{value!r}: the azuread provider looks a group up by a Graph filter it "
+                        "does not escape, so a name with an apostrophe fails there (name the "
+                        "group by its object id)",
+                    )
                 if list_key == "users" and not (is_guid(value) or "@" in value):
                     add(
                         [*at, list_key, index],
@@ -210,6 +218,12 @@ def _check_apps(
             add(
                 ["apps", app],
                 "settings for an app none of whose features is enabled (enable a feature or remove them)",
+            )
+        if app_settings.notes is not None and len(app_settings.notes) > NOTES_LIMIT:
+            add(
+                ["apps", app, "notes"],
+                f"{len(app_settings.notes):,} characters; the azuread provider accepts at most "
+                f"{NOTES_LIMIT:,} (shorten it, or link to the approval instead)",
             )
         roles = catalogue.apps[app].entry.app_roles
         if app_settings.app_role is not None and app_settings.app_role not in roles:
