@@ -30,6 +30,7 @@ class ResourceState(PulumiFormat):
     type: str = ""
     id: str | None = None
     parent: str | None = None
+    external: bool = False  # read, not managed: the stack only looks it up
     inputs: dict[str, Any] = Field(default_factory=dict)
     outputs: dict[str, Any] = Field(default_factory=dict)
     retain_on_delete: bool = Field(default=False, alias="retainOnDelete")

@@ -1,4 +1,8 @@
-"""The drift report as Markdown for people: what differs first, matches as counts."""
+"""The drift report as Markdown for people: what differs first, matches as counts.
+
+Every value read from the tenant or the settings (display names, UPNs, scopes, notes, object
+ids, problems) goes through the Markdown kit's `code()`, and through `cell()` in a table
+(previews/markdown.py): a hostile display name cannot change the report's structure."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 from previews.drift import AssignmentEntry, DriftReport, GrantEntry, ServicePrincipalEntry
+from previews.markdown import cell, code
 
 # Rows per table; the JSON report always has every entry.
 MAX_ROWS = 200
@@ -14,9 +19,14 @@ MAX_ROWS = 200
 T = TypeVar("T")
 
 
+class Text(str):
+    """Markdown the report wrote itself (kit pieces and its own words): not wrapped again."""
+
+
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ") or "-"
+    if value is None or value == "":
+        return "-"
+    return cell(value if isinstance(value, Text) else code(value))
 
 
 def _table(
@@ -30,25 +40,40 @@ def _table(
     return lines
 
 
-def _target(entry: GrantEntry) -> str:
+def _target(entry: GrantEntry) -> object:
     if entry.target == "tenant":
-        return "all users (tenant-wide)"
-    return entry.user or entry.target
+        return Text("all users (tenant-wide)")
+    return _named(entry.user, entry.target)
 
 
-def _scopes(scopes: Sequence[str]) -> str:
-    return " ".join(f"`{s}`" for s in scopes)
+def _named(name: str | None, ref: str) -> object:
+    """A user or group by name, its id beside; the id alone where no name is known."""
+    return Text(f"{code(name)} ({code(ref)})") if name else ref
+
+
+def _scopes(scopes: Sequence[str]) -> Text:
+    return Text(" ".join(code(s) for s in scopes))
 
 
 def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts.items()) or "none"
 
 
+def _differences(s: ServicePrincipalEntry) -> Text:
+    return Text(
+        "; ".join(
+            f"{code(d.setting)}: tenant {code(repr(d.tenant))}, plan {code(repr(d.planned))}"
+            for d in s.differences
+        )
+    )
+
+
 def render(report: DriftReport) -> str:
-    out = [f"# Consent drift: stack `{report.stack}`", ""]
-    tenant = f"tenant `{report.tenant_id}`" if report.tenant_id else "the tenant"
+    out = [f"# Consent drift: stack {code(report.stack)}", ""]
+    tenant = f"tenant {code(report.tenant_id)}" if report.tenant_id else "the tenant"
     out.append(
-        f"Read {tenant} through `{report.graph_url}` at {report.read_at} (GET requests only)."
+        f"Read {tenant} through {code(report.graph_url)} at {code(report.read_at)} "
+        "(GET requests only)."
     )
     out.append("")
     verdict = (
@@ -62,26 +87,23 @@ def render(report: DriftReport) -> str:
 
     if report.problems:
         out += ["", "## Problems", ""]
-        out += [f"- {p}" for p in report.problems]
+        out += [f"- {code(p)}" for p in report.problems]
 
     sps = [s for s in report.service_principals if s.status != "not_in_stack"]
     if sps:
         out += ["", "## Enterprise apps (service principals)", ""]
 
         def sp_cells(s: ServicePrincipalEntry) -> Sequence[object]:
-            diffs = "; ".join(
-                f"{d.setting}: tenant {d.tenant!r}, plan {d.planned!r}" for d in s.differences
-            )
             status = {"present": "exists", "drifted": "exists, settings differ"}.get(
                 s.status, "missing (`pulumi up` creates it)"
             )
-            return (s.app, s.display_name, status, s.object_id, diffs)
+            return (s.app, s.display_name, Text(status), s.object_id, _differences(s))
 
         out += _table(["app", "name", "status", "object id", "differences"], sps, sp_cells)
     others = [s for s in report.service_principals if s.status == "not_in_stack"]
     if others:
         out += ["", "Catalogue apps present in the tenant but not enabled in this stack: "]
-        out[-1] += ", ".join(f"{s.app} (`{s.object_id}`)" for s in others) + "."
+        out[-1] += ", ".join(f"{code(s.app)} ({code(s.object_id)})" for s in others) + "."
 
     grants = {
         s: [g for g in report.grants if g.status == s] for s in ("drifted", "missing", "unmanaged")
@@ -136,7 +158,7 @@ def render(report: DriftReport) -> str:
         out += _table(
             ["app", "API", "kind", "grants"],
             sorted(matches.items()),
-            lambda item: (*item[0], item[1]),
+            lambda item: (item[0][0], item[0][1], Text(item[0][2]), Text(str(item[1]))),
         )
 
     assignments = [a for a in report.assignments if a.status != "match"]
@@ -145,7 +167,8 @@ def render(report: DriftReport) -> str:
 
         def assignment_cells(a: AssignmentEntry) -> Sequence[object]:
             status = {"missing": "missing (up creates it)", "unmanaged": "not managed"}[a.status]
-            return (a.app, a.principal_name or a.principal, status, a.app_role_id, a.note)
+            who = _named(a.principal_name, a.principal)
+            return (a.app, who, Text(status), a.app_role_id, a.note)
 
         out += _table(["app", "principal", "status", "role", "note"], assignments, assignment_cells)
     matched = sum(1 for a in report.assignments if a.status == "match")

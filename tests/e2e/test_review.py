@@ -87,15 +87,15 @@ def test_rendered_preview_shows_exactly_the_change(
 
 APPS = "entra-consent:apps"
 TEAMS_ROW = (
-    "| mandatory | `tenant-wide-privileged-scopes` | `m365-jira-teams` | "
-    "`m365-jira-teams-microsoft-graph-tenant` | Admin-consent-required or high-privilege scopes "
+    "| `mandatory` | `tenant-wide-privileged-scopes` | `m365-jira-teams` | "
+    "`m365-jira-teams-microsoft-graph-tenant` | `Admin-consent-required or high-privilege scopes "
     "tenant-wide only with an allowance. grant m365-jira-teams-microsoft-graph-tenant: client app "
     "m365-jira-teams (client id 89d5ca9f-d63b-4885-bd30-6e7433c1540c), API microsoft-graph "
     "(Microsoft Graph), target all principals (tenant-wide): privileged scopes granted "
     "tenant-wide (admin consent required, privilege level 2 or more, or unknown): "
     "Channel.ReadBasic.All, ChannelMessage.Send, Chat.ReadWrite, Team.ReadBasic.All, User.Read, "
     "User.ReadBasic.All (grant them per user instead, or allow them through review in the "
-    "policy config under allowances.m365-jira-teams.microsoft-graph) |"
+    "policy config under allowances.m365-jira-teams.microsoft-graph)` |"
 )
 
 
@@ -190,11 +190,14 @@ def test_rendered_preview_of_a_mixed_change(
         "m365-jira-todo-sp": "delete",
     }
 
-    rendered = workspace.previews(
-        "render", str(digest), "--events", str(events), "--catalog", "catalog"
-    ).stdout
+    result = workspace.previews(
+        "render", str(digest), "--events", str(events), "--catalog", "catalog", check=False
+    )
+    assert result.code == 4, result  # EXIT_PREVIEW_FAILED: the policy pack stopped it
+    rendered = result.stdout
     lines = rendered.splitlines()
-    assert lines[2] == (
+    assert lines[2].startswith("⛔ **FAILURE: the preview failed** (`preview failed`)."), rendered
+    assert lines[4] == (
         "**Totals**: grants: 1 created, 3 updated, 1 revoked; scopes: +13 / -12; "
         "assignments: 1 added, 1 removed; service principals: 1 created, 1 updated, "
         "1 removed from the stack; policy violations: 1 mandatory, 0 advisory."
@@ -207,7 +210,8 @@ def test_rendered_preview_of_a_mixed_change(
         "- ⚠️ **Admin-consent or high-privilege scopes** added for 3 user grants: "
         "`Group.ReadWrite.All`",
         TEAMS_ROW,
-        "- service principal: updated: appRoleAssignmentRequired",
+        "- service principal: updated: ⚠️ sign-in opened to every user "
+        "(`appRoleAssignmentRequired`: `true` → `false`)",
         "- 3 users: adds `Group.ReadWrite.All` (admin consent, privilege 4); "
         "⛔ removes `Team.ReadBasic.All`",
         *(f"  - user `{ids[u]}`" for u in ("adele.vance", "megan.bowen", "lee.gu")),
@@ -216,27 +220,29 @@ def test_rendered_preview_of_a_mixed_change(
         "`offline_access`, `openid`, `profile`",
         f"- group `{admins}`: assigned (default role)",
         f"- user `Alex Wilber` (`{alex}`): ⛔ **assignment removed** (default role)",
-        "- service principal: created (or adopted, when the app is already in the tenant)",
+        "- service principal: created (or adopted, when the app is already in the tenant): "
+        "⚠️ sign-in open to every user (`appRoleAssignmentRequired`: `false`)",
         "- **tenant-wide** (all users): new grant: adds `Channel.ReadBasic.All`, "
         "`ChannelMessage.Send`, `Chat.ReadWrite`, `Team.ReadBasic.All`, `User.Read`, "
         "`User.ReadBasic.All`, `email`, `offline_access`, `openid`, `profile`",
         "- service principal: removed from the stack; kept in the tenant (retain on delete)",
-        "- warning: Pulumi.dev.yaml: entra-consent:features.email.users[0]: user "
+        "- warning: `Pulumi.dev.yaml: entra-consent:features.email.users[0]: user "
         "'gone@contoso.com' not found in the tenant (skipped, as "
-        "entra-consent:missing_principals is skip)",
-        "- error: preview failed",
+        "entra-consent:missing_principals is skip)`",
+        "- error: `preview failed`",
     ):
         assert line in lines, f"{line}\n---\n{rendered}"
     assert [line for line in lines if line.startswith("### ")] == [
         "### Policy violations",
-        "### `m365-jira-mail`: Microsoft 365 for Jira (Email, Meetings, Calendar)",
-        "### `m365-jira-teams`: Microsoft 365 for Jira (Teams)",
-        "### `m365-jira-todo`: Microsoft 365 for Jira (To Do)",
+        "### `m365-jira-mail`: `Microsoft 365 for Jira (Email, Meetings, Calendar)`",
+        "### `m365-jira-teams`: `Microsoft 365 for Jira (Teams)`",
+        "### `m365-jira-todo`: `Microsoft 365 for Jira (To Do)`",
         "### Diagnostics",
     ], rendered
 
     nothing = workspace.previews("render", str(tmp_path / "empty.json"), "--catalog", "catalog")
-    assert "No consent changes" in nothing.stdout, nothing
+    assert "No consent changes: no grants" in nothing.stdout, nothing
+    assert "policy violations: not checked (no event log)" in nothing.stdout, nothing
 
 
 PUBLISHED = ("oauth2PermissionScopes", "oauth2PermissionScopeIds", "appRoles", "appRoleIds")

@@ -139,9 +139,10 @@ def test_discover_classifies_grants_assignments_and_service_principals(
     assert "throttled (429); retrying in 1 s" in err
     assert "HTTP 503; retrying" in err
     markdown = (tmp_path / "drift.md").read_text("utf-8")
+    lee_id = lee.target.removeprefix("user:")
     assert (
-        "| m365-jira-mail | Microsoft Graph | lee.gu@contoso.com | - | `Group.ReadWrite.All` `Place.Read.All` |"
-        in markdown
+        f"| `m365-jira-mail` | `Microsoft Graph` | `lee.gu@contoso.com` (`user:{lee_id}`) | - | "
+        "`Group.ReadWrite.All` `Place.Read.All` |" in markdown
     )
     assert "pat.doe@contoso.com" in markdown
 

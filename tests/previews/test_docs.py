@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from previews.__main__ import main
+from previews.render_command import EXIT_PREVIEW_FAILED
 from tests.previews.conftest import REPO
 from tests.previews.test_plan_base import make_repo
 
@@ -27,10 +28,10 @@ def example(name: str) -> str:
     return "\n".join(line.removeprefix(">").removeprefix(" ") for line in match[1].splitlines())
 
 
-def output(*args: str) -> str:
+def output(*args: str, exit_code: int = 0) -> str:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(list(args)) == 0
+        assert main(list(args)) == exit_code
     return out.getvalue().rstrip("\n")
 
 
@@ -42,6 +43,7 @@ def test_render_example_is_current() -> None:
         str(DIGESTS / "engine-mixed-events.jsonl"),
         "--catalog",
         str(REPO / "catalog"),
+        exit_code=EXIT_PREVIEW_FAILED,  # the policy pack stopped the preview
     )
     assert example("render") == rendered
 

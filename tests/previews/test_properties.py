@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import given, settings
@@ -148,3 +149,22 @@ def test_plan_diff_is_antisymmetric(
 
     assert scopes(forward, "added") == scopes(backward, "removed")
     assert scopes(forward, "removed") == scopes(backward, "added")
+
+
+@settings(max_examples=60, deadline=None)
+@given(steps(), st.sampled_from(["rogue-app", "m365-jira-mail"]))
+def test_no_consent_changes_only_when_there_are_none(
+    step_list: list[dict[str, Any]], app: str
+) -> None:
+    """Whatever the steps, and whether or not the catalogue names their app: "No consent
+    changes" exactly when no step changes anything, and one ⛔ line at least per delete."""
+    renamed = [
+        json.loads(json.dumps(s).replace("m365-jira-mail", app).replace("jemhc", app))
+        for s in step_list
+    ]
+    text = render(renamed, 1_000_000)
+    assert ("No consent changes:" in text) == (not renamed)
+    deletes = sum(1 for s in renamed if s["op"] == "delete")
+    assert sum(line.count("⛔") for line in text.splitlines() if line.startswith("- ")) >= (
+        1 if deletes else 0
+    )

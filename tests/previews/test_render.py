@@ -19,7 +19,7 @@ from previews.__main__ import main
 from previews.consent_diff import consent_diff
 from previews.digest import SECRET, UNKNOWN, PreviewDigest, read_policy_events
 from previews.render import render_digest
-from previews.render_command import EXIT_MANDATORY_VIOLATIONS
+from previews.render_command import EXIT_MANDATORY_VIOLATIONS, EXIT_PREVIEW_FAILED
 from previews.render_markdown import GITHUB_COMMENT_LIMIT, render_markdown
 from tests.previews.conftest import REPO
 from tests.previews.synthetic import (
@@ -81,7 +81,7 @@ def render(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, st
 
 
 def lines_of(catalogue: Catalogue, digest: dict[str, Any], events: Path | None = None) -> list[str]:
-    policy = read_policy_events(events) if events else []
+    policy = read_policy_events(events) if events else None
     return render_digest(json.dumps(digest), catalogue, policy).markdown.splitlines()
 
 
@@ -128,11 +128,14 @@ def test_the_fixture_holds_the_change_of_the_e2e_test() -> None:
             id="assignment-deleted",
         ),
         pytest.param(
-            "- service principal: created (or adopted, when the app is already in the tenant)",
+            "- service principal: created (or adopted, when the app is already in the tenant): "
+            "⚠️ sign-in open to every user (`appRoleAssignmentRequired`: `false`)",
             id="service-principal-created",
         ),
         pytest.param(
-            "- service principal: updated: appRoleAssignmentRequired", id="service-principal-update"
+            "- service principal: updated: ⚠️ sign-in opened to every user "
+            "(`appRoleAssignmentRequired`: `true` → `false`)",
+            id="service-principal-update-has-a-direction",
         ),
         pytest.param(
             "- service principal: removed from the stack; kept in the tenant (retain on delete)",
@@ -143,12 +146,17 @@ def test_the_fixture_holds_the_change_of_the_e2e_test() -> None:
             id="mandatory-violation-banner",
         ),
         pytest.param(
-            "- warning: Pulumi.dev.yaml: entra-consent:features.email.users[0]: user "
+            "- warning: `Pulumi.dev.yaml: entra-consent:features.email.users[0]: user "
             "'gone@contoso.com' not found in the tenant (skipped, as "
-            "entra-consent:missing_principals is skip)",
+            "entra-consent:missing_principals is skip)`",
             id="diagnostics-warning",
         ),
-        pytest.param("- error: preview failed", id="diagnostics-error"),
+        pytest.param("- error: `preview failed`", id="diagnostics-error"),
+        pytest.param(
+            "- ⚠️ **Sign-in opened to every user** (assignment no longer required): "
+            "`m365-jira-mail`",
+            id="sign-in-opened-stands-out",
+        ),
         pytest.param(
             "**Totals**: grants: 1 created, 3 updated, 1 revoked; scopes: +13 / -12; "
             "assignments: 1 added, 1 removed; service principals: 1 created, 1 updated, 1 "
@@ -161,7 +169,7 @@ def test_the_fixture_holds_the_change_of_the_e2e_test() -> None:
         ),
         pytest.param("- ⛔ **Assignments removed**: 1", id="assignments-removed-stand-out"),
         pytest.param(
-            "- ⚠️ **Tenant-wide** for `m365-jira-teams` on Microsoft Graph: adds "
+            "- ⚠️ **Tenant-wide** for `m365-jira-teams` on `Microsoft Graph`: adds "
             "`Channel.ReadBasic.All`, `ChannelMessage.Send`, `Chat.ReadWrite`, "
             "`Team.ReadBasic.All`, `User.Read`, `User.ReadBasic.All`, `email`, "
             "`offline_access`, `openid`, `profile`",
@@ -180,14 +188,14 @@ def test_mixed_preview_lines(mixed_lines: list[str], line: str) -> None:
 
 def test_policy_violation_from_events_is_one_row(mixed_lines: list[str]) -> None:
     """The pack's two-line message, in one table cell."""
-    rows = [line for line in mixed_lines if line.startswith("| mandatory |")]
+    rows = [line for line in mixed_lines if line.startswith("| `mandatory` |")]
     assert len(rows) == 1
     assert rows[0].startswith(
-        "| mandatory | `tenant-wide-privileged-scopes` | `m365-jira-teams` | "
-        "`m365-jira-teams-microsoft-graph-tenant` | Admin-consent-required or high-privilege "
+        "| `mandatory` | `tenant-wide-privileged-scopes` | `m365-jira-teams` | "
+        "`m365-jira-teams-microsoft-graph-tenant` | `Admin-consent-required or high-privilege "
         "scopes tenant-wide only with an allowance. grant m365-jira-teams-microsoft-graph-tenant: "
     )
-    assert rows[0].endswith("under allowances.m365-jira-teams.microsoft-graph) |")
+    assert rows[0].endswith("under allowances.m365-jira-teams.microsoft-graph)` |")
 
 
 def test_repeated_diagnostics_are_counted(mixed_lines: list[str]) -> None:
@@ -199,9 +207,9 @@ def test_repeated_diagnostics_are_counted(mixed_lines: list[str]) -> None:
 def test_mixed_preview_sections(mixed_lines: list[str]) -> None:
     assert [line for line in mixed_lines if line.startswith("### ")] == [
         "### Policy violations",
-        "### `m365-jira-mail`: Microsoft 365 for Jira (Email, Meetings, Calendar)",
-        "### `m365-jira-teams`: Microsoft 365 for Jira (Teams)",
-        "### `m365-jira-todo`: Microsoft 365 for Jira (To Do)",
+        "### `m365-jira-mail`: `Microsoft 365 for Jira (Email, Meetings, Calendar)`",
+        "### `m365-jira-teams`: `Microsoft 365 for Jira (Teams)`",
+        "### `m365-jira-todo`: `Microsoft 365 for Jira (To Do)`",
         "### Diagnostics",
     ]
 
@@ -248,13 +256,16 @@ def test_empty_preview(tmp_path: Path, capsys: pytest.CaptureFixture[str], conte
 
 
 def test_mandatory_violation_fails_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    """engine-mixed.json failed (the engine stops on a mandatory violation): exit 4 whatever
+    is asked, 3 when asked to fail on mandatory violations (the reason it failed)."""
     code, out, _ = render(capsys, str(MIXED), "--events", str(EVENTS))
-    assert code == 0
+    assert code == EXIT_PREVIEW_FAILED
     assert "1 mandatory policy violation: this change cannot be applied." in out
     code, _, _ = render(capsys, str(MIXED), "--events", str(EVENTS), "--fail-on-mandatory")
     assert code == EXIT_MANDATORY_VIOLATIONS
-    code, _, _ = render(capsys, str(MIXED), "--fail-on-mandatory")
-    assert code == 0
+    code, out, _ = render(capsys, str(MIXED), "--fail-on-mandatory")
+    assert code == EXIT_PREVIEW_FAILED
+    assert "policy violations: not checked (no event log)." in out
 
 
 def test_a_real_engine_digest_renders_exactly_its_change(
@@ -274,7 +285,7 @@ def test_a_real_engine_digest_renders_exactly_its_change(
     assert "- 3 users: adds `Team.ReadBasic.All`" in lines
     assert sum("⛔ **grant revoked**" in line for line in lines) == 1
     assert [line for line in lines if line.startswith("### ")] == [
-        "### `m365-jira-mail`: Microsoft 365 for Jira (Email, Meetings, Calendar)",
+        "### `m365-jira-mail`: `Microsoft 365 for Jira (Email, Meetings, Calendar)`",
         "### Diagnostics",
     ]
 
@@ -349,7 +360,7 @@ def test_secret_scopes_are_not_shown(catalogue: Catalogue) -> None:
     user = user_id(3)
     step = grant_step("dev", "m365-jira-mail", user, "update", SECRET, SECRET)
     lines = lines_of(catalogue, {"steps": [step]})
-    assert f"- user `{user}`: scopes not shown (secret or unknown); changed: claimValues" in lines
+    assert f"- user `{user}`: scopes not shown (secret or unknown); changed: `claimValues`" in lines
     assert not any(SECRET in line for line in lines)
 
 
@@ -361,7 +372,7 @@ def test_unknown_scopes_are_not_shown(catalogue: Catalogue) -> None:
         "dev", "m365-jira-mail", user_id(4), "create", None, ["User.Read", UNKNOWN]
     )
     lines = lines_of(catalogue, {"steps": [whole, element]})
-    assert "- 2 users: new grant: scopes not shown (secret or unknown); changed: claimValues" in (
+    assert "- 2 users: new grant: scopes not shown (secret or unknown); changed: `claimValues`" in (
         lines
     )
     assert not any(UNKNOWN in line for line in lines)
@@ -409,7 +420,7 @@ def moved(replacement_steps: bool) -> list[str]:
 
 TAKES_OVER = (
     f"- user `{user_id(3)}`: ⛔ takes over the grant of user `Lee Gu` (`{user_id(4)}`) "
-    "(replaced: userObjectId): `Mail.ReadWrite`, `Mail.Send`, `User.Read`"
+    "(replaced: `userObjectId`): `Mail.ReadWrite`, `Mail.Send`, `User.Read`"
 )
 
 
@@ -463,9 +474,9 @@ def test_advisory_and_stack_violations(tmp_path: Path, capsys: pytest.CaptureFix
     }
     path = event_lines(tmp_path, [*events, {"sequence": 9, "policyEvent": stack_wide}])
     code, out, _ = render(capsys, str(MIXED), "--events", str(path), "--fail-on-mandatory")
-    assert code == 0
+    assert code == EXIT_PREVIEW_FAILED  # not 3: no mandatory violation
     assert "policy violations: 0 mandatory, 2 advisory." in out
-    assert "| advisory | `one-grant-per-target` |  |  | Two grants for one target. |" in out
+    assert "| `advisory` | `one-grant-per-target` |  |  | `Two grants for one target.` |" in out
     assert "this change cannot be applied" not in out
 
 
