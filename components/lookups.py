@@ -3,7 +3,6 @@ resources is known at preview and the number of invokes does not grow with users
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any
@@ -14,6 +13,7 @@ import pulumi_azuread as azuread
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
 from components.kept_fields import TenantApp
+from components.lookup_errors import message_of, principal_not_found, service_principal_not_found
 from components.naming import Renames
 from components.planner import AppPlan
 from components.principals import (
@@ -27,33 +27,11 @@ from components.principals import (
 from components.resource_api import ResourceApi
 from components.settings import StackSettings
 
-# The azuread provider's own words when a look-up finds nothing (terraform-provider-azuread
-# v3.9.0, data sources `group` and `users`), as the whole message or after a `: ` prefix. Only
-# these count as "does not exist": any other failure (an expired login, "could not find a
-# usable credential", a 400 such as "Could not find a property ...", throttling, a network
-# error) stops the run, because with `missing_principals: skip` a failed look-up would
-# otherwise read as departed users and revoke their consent. The provider wraps every error of
-# its group listing in "No group found matching specified filter (...)", so that message counts
-# only alone or with Graph's 404.
-_NOT_FOUND = re.compile(
-    r"(?:^|: )(?:"
-    r"No group found matching specified filter \(.*\)(?:: 404 .*)?"
-    r'|No group found with object ID: ".*"'
-    r"|No users found"
-    r'|User with UPN ".*" was not found'
-    r'|User not found with object ID: ".*"'
-    r")\s*$",
-    re.S,
-)
-
-
 _AZUREAD_VERSION = version("pulumi-azuread")
 
 
 def _not_found(exc: Exception) -> bool:
-    details = getattr(exc, "details", None)  # a gRPC error: its message, without debug lines
-    message = details() if callable(details) else str(exc)
-    return bool(_NOT_FOUND.search(str(message)))
+    return principal_not_found(message_of(exc))
 
 
 GET_USERS = "azuread:index/getUsers:getUsers"
@@ -82,11 +60,6 @@ def signed_in_tenant() -> str:
 
 
 GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
-# The provider's words when no service principal has the client id (an app not yet in the
-# tenant); any other failure stops the run.
-_NO_SERVICE_PRINCIPAL = re.compile(
-    r"(?:^|: )No service principal found(?:: no service principal found)?\s*$", re.S
-)
 
 
 def read_enterprise_apps(apps: Sequence[AppPlan]) -> dict[str, TenantApp | None]:
@@ -101,9 +74,7 @@ def read_enterprise_apps(apps: Sequence[AppPlan]) -> dict[str, TenantApp | None]
                 GET_SERVICE_PRINCIPAL, {"clientId": app.client_id}, opts=opts
             ).value
         except Exception as exc:
-            details = getattr(exc, "details", None)
-            message = details() if callable(details) else str(exc)
-            if not _NO_SERVICE_PRINCIPAL.search(str(message)):
+            if not service_principal_not_found(message_of(exc)):
                 raise
             out[app.key] = None
             continue

@@ -38,7 +38,7 @@ def _by_filter(graph: Graph, prop: str, tf_name: str, value: str, args: Props) -
     if len(groups) > 1:
         raise diagnostic(f"More than one group found matching specified filter ({query})")
     if not groups:
-        raise diagnostic(f"No group found matching specified filter ({query})")
+        raise diagnostic(f"[{tf_name}] No group found matching specified filter ({query})")
     return groups[0]
 
 
@@ -47,7 +47,7 @@ def _by_id(graph: Graph, object_id: str, args: Props) -> Json:
         group = graph.get(f"groups/{object_id}", beta=True)
     except GraphError as exc:
         if not_found(exc):
-            raise diagnostic(f"No group found with object ID: {_quoted(object_id)}") from exc
+            raise diagnostic(f"[object_id] No group found with object ID: {_quoted(object_id)}") from exc
         raise exc.during(f"Retrieving group with object ID: {_quoted(object_id)}") from exc
     for key, tf_name in (("mailEnabled", "mail_enabled"), ("securityEnabled", "security_enabled")):
         wanted = args.get(key)

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from components.lookups import _not_found
 from components.naming import GRANT_TYPE
 from tests.support.mock_runtime import ROOT, FakeTenant, fake_id, run_program
 
@@ -43,33 +40,3 @@ def test_a_mix_of_upns_and_object_ids_takes_one_list_of_all_users() -> None:
     calls, grants = _get_users_args(["alex.wilber@contoso.com", _uid("lee.gu@contoso.com")])
     assert calls == [{"returnAll": True}]
     assert grants == {_uid("alex.wilber@contoso.com"), _uid("lee.gu@contoso.com")}
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "No users found",
-        "No group found matching specified filter (displayName eq 'Jira Users')",
-        'invoking azuread:index/getGroup:getGroup: No group found with object ID: "9c9c"',
-        "No group found matching specified filter (displayName eq 'X'): 404 Request_ResourceNotFound: gone",
-        'User with UPN "gone@contoso.com" was not found',
-    ],
-)
-def test_the_providers_not_found_words_mean_missing(message: str) -> None:
-    assert _not_found(Exception(message))
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "Could not retrieve users: 400 BadRequest: Could not find a property named 'employeeId'",
-        "DefaultAzureCredential failed: could not find a usable credential",
-        "AzureCLICredential: Please run 'az login' (token not found)",
-        "No group found matching specified filter (displayName eq 'X'): 503 ServiceUnavailable: busy",
-        "No group found matching specified filter (displayName eq 'X'): 429 TooManyRequests: slow",
-        "Retrieving groups for filter (displayName eq 'X'): 401 InvalidAuthenticationToken: expired",
-        "dial tcp 127.0.0.1:443: connect: connection refused (host not found)",
-    ],
-)
-def test_other_failures_that_mention_not_found_stop_the_run(message: str) -> None:
-    assert not _not_found(Exception(message))

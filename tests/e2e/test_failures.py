@@ -106,3 +106,20 @@ def test_signed_in_to_another_tenant_nothing_is_declared(tmp_path: Path, pulumi_
         graph.close()
     finally:
         other.close()
+
+
+def test_a_missing_group_is_skipped_with_a_warning_under_skip(
+    workspace: Workspace, tenant: Tenant
+) -> None:
+    """The provider's own "no group found" (as the bridge wraps it) is a missing group: under
+    `missing_principals: skip` the run goes on without it and says so."""
+    config = copy.deepcopy(workspace.stack_config())
+    config[FEATURES]["meetings"]["groups"] = ["Jira Users", "Gone Group"]
+    config["entra-consent:missing_principals"] = "skip"
+    workspace.write_stack_config(config)
+    result = workspace.up()
+    assert (
+        "Pulumi.dev.yaml: entra-consent:features.meetings.groups[1]: group 'Gone Group' not "
+        "found in the tenant"
+    ) in result.stdout, str(result)
+    assert "Traceback" not in result.stdout + result.stderr

@@ -55,6 +55,14 @@ class FakeTenant:
         return cls(users=users, groups=groups, service_principals=sps)
 
 
+def _bridged(token: str, diagnostic: str) -> str:
+    """A data source's error as pulumi-terraform-bridge and the engine hand it to the SDK."""
+    return (
+        f"invoke of {token} failed: invocation of {token} returned an error: invoking {token}: "
+        f"1 error occurred:\n\t* {diagnostic}\n\n"
+    )
+
+
 class NotFound(grpc.RpcError):  # type: ignore[misc]
     """A data source that finds nothing. The engine hands a provider's invoke error to the SDK as
     a gRPC error, which the SDK turns into an exception the program can catch (a plain exception
@@ -104,7 +112,7 @@ class TenantMocks(pulumi.runtime.Mocks):
                 wanted |= {i.lower() for i in a.get("objectIds", [])}
                 found = [(o, u) for o, u in self.tenant.users.items() if {u.lower(), o} & wanted]
                 if len(found) < len(wanted) and not a.get("ignoreMissing"):
-                    raise NotFound('User with UPN "?" was not found')  # the provider's words
+                    raise NotFound(_bridged(args.token, 'User with UPN "?" was not found'))
             return {
                 "objectIds": [o for o, _ in found],
                 "userPrincipalNames": [u for _, u in found],
@@ -116,16 +124,18 @@ class TenantMocks(pulumi.runtime.Mocks):
                     return {"objectId": object_id, "displayName": name, "members": members}, []
             # The provider's own words for a group that does not exist.
             if "objectId" in a:
-                raise NotFound(f'No group found with object ID: "{a["objectId"]}"')
-            raise NotFound(
-                f"No group found matching specified filter (displayName eq '{a.get('displayName')}')"
-            )
+                found = f'[object_id] No group found with object ID: "{a["objectId"]}"'
+            else:
+                found = f"[display_name] No group found matching specified filter (displayName eq '{a.get('displayName')}')"
+            raise NotFound(_bridged(args.token, found))
         if args.token == "azuread:index/getClientConfig:getClientConfig":
             return {"tenantId": self.tenant.tenant_id, "clientId": "", "objectId": ""}, []
         if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":
             sp_id = self.tenant.service_principals.get(a.get("clientId", ""))
             if sp_id is None:
-                raise NotFound("No service principal found: no service principal found")
+                raise NotFound(
+                    _bridged(args.token, "No service principal found: no service principal found")
+                )
             return {"objectId": sp_id, "clientId": a["clientId"]}, []
         raise NotImplementedError(args.token)
 

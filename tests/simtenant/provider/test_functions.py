@@ -93,15 +93,16 @@ def test_get_group_display_name_is_not_escaped(env: Env) -> None:
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.call(GET_GROUP, {"displayName": "O'Brien's Team"})
     message = caught.value.details()
+    # As pulumi-terraform-bridge reports a data source's diagnostics (go-multierror).
     assert message.startswith(
-        "invoking azuread:index/getGroup:getGroup: "
+        "invoking azuread:index/getGroup:getGroup: 1 error occurred:\n\t* "
         "Retrieving groups for filter (displayName eq 'O'Brien's Team'): 400 "
     )
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.call(GET_GROUP, {"displayName": "Nobody"})
-    assert (
-        "No group found matching specified filter (displayName eq 'Nobody')"
-        in caught.value.details()
+    assert caught.value.details() == (
+        "invoking azuread:index/getGroup:getGroup: 1 error occurred:\n\t* [display_name] "
+        "No group found matching specified filter (displayName eq 'Nobody')\n\n"
     )
 
 
@@ -112,4 +113,4 @@ def test_get_service_principal(env: Env) -> None:
     assert "User.Read" in out["oauth2PermissionScopeIds"]
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.call(GET_SP, {"clientId": "aaaaaaaa-0000-4000-8000-00000000beef"})
-    assert caught.value.details().endswith("No service principal found: no service principal found")
+    assert caught.value.details().endswith("No service principal found: no service principal found\n\n")
