@@ -77,15 +77,19 @@ class EngineEvent(PulumiFormat):
     policy_event: PolicyEvent | None = Field(default=None, alias="policyEvent")
 
 
-def read_digest(path: Path) -> PreviewDigest:
-    file = str(path)
+def read_text(path: Path) -> str:
+    """A digest or event log's text; one problem line when it cannot be read as UTF-8 text."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigurationError(
-            [Problem(file, "", f"cannot read: {exc.strerror or exc}")]
-        ) from None
-    return parse_digest(text, file)
+        reason = f"cannot read: {exc.strerror or exc}"
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 text (byte {exc.start}); give the file pulumi wrote"
+    raise ConfigurationError([Problem(str(path), "", reason)])
+
+
+def read_digest(path: Path) -> PreviewDigest:
+    return parse_digest(read_text(path), str(path))
 
 
 def parse_digest(text: str, file: str) -> PreviewDigest:
@@ -108,12 +112,7 @@ def _json_problems(exc: ValidationError, file: str) -> list[Problem]:
 def read_policy_events(path: Path) -> list[PolicyEvent]:
     """Policy violations from an engine event log (`--event-log`, one JSON event a line)."""
     file = str(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise ConfigurationError(
-            [Problem(file, "", f"cannot read: {exc.strerror or exc}")]
-        ) from None
+    lines = read_text(path).splitlines()
     events: list[PolicyEvent] = []
     problems: list[Problem] = []
     for number, line in enumerate(lines, start=1):

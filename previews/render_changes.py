@@ -12,6 +12,7 @@ from functools import partial
 from typing import Any
 
 from catalog.catalogue import Catalogue
+from components.kept_fields import HIDE_TAG
 from components.planner import Target
 from previews.consent_changes import (
     AssignmentChange,
@@ -199,6 +200,11 @@ def _direction(name: str, old: Any, new: Any) -> str:
             return f"{WARNING} sign-in opened to every user"
     if name == "accountEnabled" and isinstance(new, bool) and old is not new:
         return f"{WARNING} sign-in enabled" if new else f"{REVOKED} sign-in disabled for every user"
+    if name == "tags" and isinstance(new, list) and isinstance(old, list | None):
+        # The program declares the tags (components/kept_fields.py): HideApp is the hide setting.
+        had, has = HIDE_TAG in (old or []), HIDE_TAG in new
+        if had != has:
+            return "hidden from users' app lists" if has else "shown in users' app lists"
     if name == "featureTags" and isinstance(new, list) and len(new) == 1:
         before = old[0] if isinstance(old, list) and len(old) == 1 else {}
         after = new[0]

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from catalog.catalogue import load_catalogue
-from catalog.problems import ConfigurationError, Problem
-from previews.digest import read_policy_events
+from previews.digest import read_policy_events, read_text
 from previews.render import Rendered, render_digest
 from previews.render_markdown import DEFAULT_BUDGET
 
@@ -73,7 +72,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--max-bytes",
-        type=int,
+        type=budget_bytes,
         default=DEFAULT_BUDGET,
         metavar="N",
         help=f"size limit of the Markdown in UTF-8 bytes (default: {DEFAULT_BUDGET})",
@@ -86,12 +85,23 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.set_defaults(run=run)
 
 
+MIN_BUDGET = 1024
+
+
+def budget_bytes(value: str) -> int:
+    """A size limit for a comment: at least room for the headline and the truncation note."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of bytes") from None
+    if number < MIN_BUDGET:
+        raise argparse.ArgumentTypeError(f"{number} is below {MIN_BUDGET} bytes (give more)")
+    return number
+
+
 def run(args: argparse.Namespace) -> int:
     path: Path = args.preview
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigurationError([Problem(str(path), "", f"cannot read: {exc.strerror}")]) from None
+    text = read_text(path)
     events = read_policy_events(args.events) if args.events else None
     catalogue = load_catalogue(args.catalog)
     rendered = render_digest(text, catalogue, events, file=str(path), budget=args.max_bytes)

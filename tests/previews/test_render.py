@@ -536,3 +536,20 @@ def test_small_budget_summarises_per_app(catalogue: Catalogue) -> None:
     # 100 created (+11 scopes), 100 widened (+3), 100 narrowed (-6), 100 revoked (-11), and
     # 100 assignments, all for odd indexes, so all added.
     assert "| `jemhc` | 100 | 200 | 0 | 100 | 1400 | 1700 | 100 | 0 |" in text.splitlines()
+
+
+def test_a_file_that_is_not_utf8_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    preview = tmp_path / "preview.json"
+    preview.write_bytes(b'{"steps": [\xff]}')
+    code, out, err = render(capsys, str(preview))
+    assert (code, out) == (1, "")
+    assert err == f"{preview}: not UTF-8 text (byte 11); give the file pulumi wrote\n"
+
+
+def test_a_budget_too_small_for_a_comment_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        render(capsys, str(EMPTY), "--max-bytes", "5")
+    assert exited.value.code == 2
+    assert "5 is below 1024 bytes (give more)" in capsys.readouterr().err

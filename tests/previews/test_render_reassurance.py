@@ -315,6 +315,22 @@ def sp_update(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             id="notes",
         ),
         pytest.param(
+            {"tags": ["WindowsAzureActiveDirectoryIntegratedApp", "Owner:IT"]},
+            {"tags": ["WindowsAzureActiveDirectoryIntegratedApp", "HideApp", "Owner:IT"]},
+            "hidden from users' app lists (`tags`: "
+            '`["WindowsAzureActiveDirectoryIntegratedApp", "Owner:IT"]` → '
+            '`["WindowsAzureActiveDirectoryIntegratedApp", "HideApp", "Owner:IT"]`)',
+            id="tags-hidden-as-the-program-declares-them",
+        ),
+        pytest.param(
+            {"tags": ["WindowsAzureActiveDirectoryIntegratedApp", "HideApp"]},
+            {"tags": ["WindowsAzureActiveDirectoryIntegratedApp"]},
+            "shown in users' app lists (`tags`: "
+            '`["WindowsAzureActiveDirectoryIntegratedApp", "HideApp"]` → '
+            '`["WindowsAzureActiveDirectoryIntegratedApp"]`)',
+            id="tags-shown",
+        ),
+        pytest.param(
             {"featureTags": [{"enterprise": True, "hide": False}]},
             {"featureTags": [{"enterprise": True, "hide": True}]},
             "hidden from users' app lists (`featureTags`: "
