@@ -48,8 +48,8 @@ def checked_plan(project_dir: Path) -> tuple[Catalogue, ConsentPlan]:
                     "azuread:tenantId",
                     f"this stack is for tenant {settings.tenant_id}, but the azuread provider "
                     f"is signed in to tenant {signed_in or '(none)'} (sign in to the stack's "
-                    f"tenant, e.g. az login --tenant {settings.tenant_id}, or set "
-                    "ARM_TENANT_ID)",
+                    f"tenant, e.g. az login --tenant {settings.tenant_id}; the program "
+                    "runs only in the tenant the stack names)",
                 )
             ]
         )

@@ -1,6 +1,8 @@
 """`azuread:index/getClientConfig:getClientConfig`. The real provider answers from its
-credentials; the simulated tenant has none, so the tenant id comes from `GET /organization`
-and the caller's client and object ids are fixed values (override them with
+credentials, signed in to the tenant `azuread:tenantId` configures; the simulated tenant has no
+sign-in, so the tenant id is the one it serves (`GET /organization`), whatever the stack
+configures: a provider signed in elsewhere than the stack says, which is what the program's own
+tenant check is for. The caller's client and object ids are fixed values (override them with
 ENTRA_CONSENT_SIM_CLIENT_ID / ENTRA_CONSENT_SIM_OBJECT_ID)."""
 
 from __future__ import annotations

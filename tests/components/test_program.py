@@ -430,7 +430,8 @@ def test_signed_in_to_another_tenant_declares_nothing_and_looks_nothing_up() -> 
             "Pulumi.dev.yaml: azuread:tenantId: this stack is for tenant "
             "11111111-2222-3333-4444-555555555555, but the azuread provider is signed in to "
             "tenant 99999999-8888-7777-6666-555555555555 (sign in to the stack's tenant, e.g. "
-            "az login --tenant 11111111-2222-3333-4444-555555555555, or set ARM_TENANT_ID)"
+            "az login --tenant 11111111-2222-3333-4444-555555555555; the program runs only in the "
+            "tenant the stack names)"
         ],
     )
     assert run.invokes == {GET_CLIENT: 1}  # no look-up in the wrong tenant
