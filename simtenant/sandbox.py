@@ -47,6 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    if args.dir is not None and args.dir.exists() and any(args.dir.iterdir()):
+        print(f"sandbox: {args.dir} is not empty (give a new or empty folder)", file=sys.stderr)
+        return 1
     cli = pulumi_cli()
     if cli is None:
         print("sandbox: no Pulumi CLI (see the line above)", file=sys.stderr)

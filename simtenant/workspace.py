@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -153,15 +154,26 @@ class Workspace:
     # -- commands ------------------------------------------------------------------------
 
     def run(self, *args: str, check: bool = True, cwd: Path | None = None) -> Result:
-        process = subprocess.run(
+        """Run a command in its own process group: on a timeout the whole group goes (the
+        language host, the provider and the policy pack the CLI started), not the CLI alone."""
+        process = subprocess.Popen(
             list(args),
             cwd=cwd or self.project,
             env=self.env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=COMMAND_TIMEOUT_S,
+            start_new_session=True,
         )
-        result = Result(args, process.returncode, process.stdout, process.stderr)
+        try:
+            stdout, stderr = process.communicate(timeout=COMMAND_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            raise CommandFailed(
+                f"$ {' '.join(args)}\ntimed out after {COMMAND_TIMEOUT_S} s\n{stdout[-4000:]}"
+            ) from None
+        result = Result(args, process.returncode, stdout, stderr)
         if check and result.code != 0:
             raise CommandFailed(str(result))
         return result
