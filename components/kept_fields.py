@@ -3,9 +3,10 @@
 The azuread provider writes a service principal's whole body on every create and update:
 adopting one with `use_existing` re-enables it if an admin disabled it, clears its description,
 login URL, SSO mode, notification addresses and alternative names, and replaces its tags by the
-feature tags (NOTES-pulumi.md); `ignore_changes` does not act on the adopting create. The stack
+feature tags, and sends its SAML settings from config (NOTES-pulumi.md); `ignore_changes` does
+not act on the adopting create. The stack
 declares only assignment required, notes and the enterprise and hide tags, so the program
-passes every other field as the tenant has it (read with `get_service_principal` on each run),
+passes every other field (the SAML relay state included) as the tenant has it (read with `get_service_principal` on each run),
 and the tags as the tenant's with only those two set as the stack says. A new app gets the
 provider's defaults.
 """
@@ -32,6 +33,7 @@ class TenantApp:
     notification_email_addresses: tuple[str, ...]
     alternative_names: tuple[str, ...]
     tags: tuple[str, ...]
+    saml_relay_state: str | None = None
 
     @classmethod
     def from_lookup(cls, found: Mapping[str, Any]) -> TenantApp:
@@ -53,7 +55,16 @@ class TenantApp:
             notification_email_addresses=strings("notificationEmailAddresses"),
             alternative_names=strings("alternativeNames"),
             tags=strings("tags"),
+            saml_relay_state=_relay_state(found.get("samlSingleSignOns")),
         )
+
+
+def _relay_state(value: Any) -> str | None:
+    """The SAML single sign-on relay state, from the data source's one-item list."""
+    if isinstance(value, list) and value and isinstance(value[0], Mapping):
+        state = value[0].get("relayState")
+        return state if isinstance(state, str) and state else None
+    return None
 
 
 def tags(existing: Sequence[str], hide: bool) -> list[str]:
@@ -75,4 +86,9 @@ def kept_fields(existing: TenantApp | None, hide: bool) -> dict[str, Any]:
         "notification_email_addresses": list(existing.notification_email_addresses),
         "alternative_names": list(existing.alternative_names),
         "tags": tags(existing.tags, hide),
+        **(
+            {"saml_single_sign_on": {"relay_state": existing.saml_relay_state}}
+            if existing.saml_relay_state
+            else {}
+        ),
     }

@@ -42,6 +42,7 @@ def test_an_admin_disabled_app_stays_as_the_admin_left_it() -> None:
         "notificationEmailAddresses": ["it@contoso.com"],
         "alternativeNames": ["jira"],
         "tags": ["WindowsAzureActiveDirectoryGalleryApplicationNonPrimaryV1", "Owner:IT", HIDE_TAG],
+        "samlSingleSignOns": [{"relayState": "https://jira.example.com/sso"}],
     }
     assert kept_fields(TenantApp.from_lookup(found), hide=False) == {
         "account_enabled": False,
@@ -55,6 +56,7 @@ def test_an_admin_disabled_app_stays_as_the_admin_left_it() -> None:
             "WindowsAzureActiveDirectoryGalleryApplicationNonPrimaryV1",
             "Owner:IT",
         ],
+        "saml_single_sign_on": {"relay_state": "https://jira.example.com/sso"},
     }
 
 
