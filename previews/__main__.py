@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from catalog.problems import ConfigurationError
-from previews import discover, plan_command, render_command
+from previews import comment_command, discover, plan_command, render_command
 
 SUBCOMMANDS = [
     plan_command,
     render_command,
+    comment_command,
     discover,
 ]
 

@@ -27,7 +27,7 @@ def plan_diff_markdown(doc: PlanDiffDocument, budget: int | None = None) -> str:
             f"The stack did not plan at {code(doc.base_ref)}, so everything is shown as added. "
             "Its problems there:",
             "",
-            *(f"- {p}" for p in doc.base_problems),
+            *(f"- {code(p)}" for p in doc.base_problems),
             "",
         ]
     lines += [_totals(doc.apps), ""]
@@ -49,7 +49,7 @@ def plan_diff_markdown(doc: PlanDiffDocument, budget: int | None = None) -> str:
                 f"Their effect alone cannot be shown: the settings at {code(doc.base_ref)} do "
                 "not plan with the new catalogue." + ("" if not cat.problems else " Problems:")
             )
-            lines += [f"- {p}" for p in cat.problems]
+            lines += [f"- {code(p)}" for p in cat.problems]
         elif not cat.apps:
             lines.append("They change nothing in this stack's grants.")
         else:
@@ -93,7 +93,7 @@ def _highlights(apps: list[AppDiff]) -> list[str]:
         for g in app.grants:
             if g.target.kind == "tenant" and g.added:
                 lines.append(
-                    f"- {WARNING} **Tenant-wide** for {code(app.key)} on {g.api_display_name}: "
+                    f"- {WARNING} **Tenant-wide** for {code(app.key)} on {code(g.api_display_name)}: "
                     f"adds {scope_list(g.added)}"
                 )
     admin = sorted(
@@ -146,7 +146,7 @@ def _yaml(value: str | bool | None) -> str:
 def _app(app: AppDiff, level: str) -> list[str | Group[TargetRef]]:
     status = {"added": "added", "removed": f"{REVOKED} removed", "changed": "changed"}[app.status]
     lines: list[str | Group[TargetRef]] = [
-        f"{level} {code(app.key)}: {app.display_name} ({status})",
+        f"{level} {code(app.key)}: {code(app.display_name)} ({status})",
         "",
     ]
     for f in app.features:
@@ -162,7 +162,7 @@ def _app(app: AppDiff, level: str) -> list[str | Group[TargetRef]]:
     for g in app.grants:
         by_api.setdefault(g.api, []).append(g)
     for api, grants in by_api.items():
-        lines += ["", f"**{grants[0].api_display_name}** ({code(api)})", ""]
+        lines += ["", f"**{code(grants[0].api_display_name)}** ({code(api)})", ""]
         users: dict[str, list[TargetRef]] = {}
         for g in grants:
             if g.target.kind == "user":

@@ -47,7 +47,9 @@ def _by_id(graph: Graph, object_id: str, args: Props) -> Json:
         group = graph.get(f"groups/{object_id}", beta=True)
     except GraphError as exc:
         if not_found(exc):
-            raise diagnostic(f"[object_id] No group found with object ID: {_quoted(object_id)}") from exc
+            raise diagnostic(
+                f"[object_id] No group found with object ID: {_quoted(object_id)}"
+            ) from exc
         raise exc.during(f"Retrieving group with object ID: {_quoted(object_id)}") from exc
     for key, tf_name in (("mailEnabled", "mail_enabled"), ("securityEnabled", "security_enabled")):
         wanted = args.get(key)

@@ -196,7 +196,9 @@ class AzureadProvider(provider_pb2_grpc.ResourceProviderServicer):
             # As pulumi-terraform-bridge reports a data source's diagnostics: go-multierror's
             # bullet list, each diagnostic "summary: detail", "[attribute] " in front where the
             # diagnostic names one (the engine then adds its own prefix).
-            raise ProviderError(f"invoking {request.tok}: 1 error occurred:\n\t* {exc}\n\n") from exc
+            raise ProviderError(
+                f"invoking {request.tok}: 1 error occurred:\n\t* {exc}\n\n"
+            ) from exc
         # The data source's state: its arguments as given, then what it read.
         return provider_pb2.InvokeResponse(**{"return": to_struct({**args, **result})})
 

@@ -20,6 +20,7 @@ from tests.previews.conftest import REPO
 
 BEFORE = """\
 config:
+  azuread:tenantId: 11111111-2222-3333-4444-555555555555
   entra-consent:features:
     teams-jsm-portal:
       consent: tenant
@@ -35,6 +36,7 @@ config:
 
 AFTER = """\
 config:
+  azuread:tenantId: 11111111-2222-3333-4444-555555555555
   entra-consent:features:
     teams-jsm-portal:
       consent: tenant
@@ -163,7 +165,7 @@ PORTAL_BASE = "`User.Read`, `email`, `offline_access`, `openid`, `profile`"
             id="catalogue-files-changed",
         ),
         pytest.param(
-            "### `m365-jira-teams`: Microsoft 365 for Jira (Teams) (added)", id="app-added"
+            "### `m365-jira-teams`: `Microsoft 365 for Jira (Teams)` (added)", id="app-added"
         ),
         pytest.param(
             "- ⚠️ **Admin-consent scopes** added per user or group: `Group.ReadWrite.All`",
@@ -180,7 +182,7 @@ def test_catalogue_effect_alone(markdown: list[str]) -> None:
     at = markdown.index("### Catalogue changes")
     effect = markdown[at:]
     assert (
-        "#### `m365-jira-teams-jsm-portal`: Microsoft 365 for Jira (Teams JSM portal) (changed)"
+        "#### `m365-jira-teams-jsm-portal`: `Microsoft 365 for Jira (Teams JSM portal)` (changed)"
         in effect
     )
     assert "- **tenant-wide** (all users): adds `User.ReadBasic.All`" in effect
@@ -238,7 +240,7 @@ def test_invalid_base_is_reported_not_fatal(repo: Path, capsys: pytest.CaptureFi
     (repo / "Pulumi.s.yaml").write_text(AFTER)
     code, out, _ = plan_base(capsys, "--stack", "s", "--base", "HEAD", "--project-dir", str(repo))
     assert code == 0
-    problems = [line for line in out.splitlines() if line.startswith("- HEAD:Pulumi.s.yaml: ")]
+    problems = [line for line in out.splitlines() if line.startswith("- `HEAD:Pulumi.s.yaml: ")]
     assert len(problems) == 1 and "features.todo.consent: " in problems[0], out
     assert "The stack did not plan at `HEAD`, so everything is shown as added." in out
 

@@ -29,7 +29,7 @@ def test_dev_stack_markdown_lists_every_app_and_marks_admin_consent(
     for app in ("jemhc", "m365-jira-mail", "m365-jira-teams", "m365-jira-todo"):
         assert f"### `{app}`:" in out
     assert "| **tenant-wide** (all users) | `EWS.AccessAsUser.All` (admin consent) |" in out
-    assert "| `m365-jira-todo` | todo (none) | service principal only | 0 |" in out
+    assert "| `m365-jira-todo` | `todo` (none) | service principal only | 0 |" in out
     assert "- group `Jira Users`, default role" in out
 
 

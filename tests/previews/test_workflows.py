@@ -95,21 +95,31 @@ def test_workflow_schema_catches_a_bad_key(tmp_path: Path) -> None:
     ("workflow", "needle"),
     [
         pytest.param(
-            "consent-preview.yml", "python -m previews plan --stack", id="pr-offline-plan"
+            "consent-preview.yml",
+            'python -m previews comment --stack "$STACK" --base "$BASE_REF"',
+            id="pr-one-command-builds-the-comment",
         ),
-        pytest.param("consent-preview.yml", '--base "$BASE_REF"', id="pr-plan-against-base"),
         pytest.param(
-            "consent-preview.yml", "--policy-pack policies --non-interactive", id="pr-policy-pack"
+            "consent-preview.yml",
+            "--policy-pack policies \\\n"
+            "            --policy-pack-config policies/config.example.json --non-interactive",
+            id="pr-policy-pack-with-its-config",
         ),
         pytest.param("consent-preview.yml", "--json --event-log events.jsonl", id="pr-json-events"),
-        pytest.param("consent-preview.yml", "--fail-on-mandatory", id="pr-fails-on-mandatory"),
+        pytest.param(
+            "consent-preview.yml",
+            '--preview preview.json --preview-exit "${preview_exit:-1}"',
+            id="pr-preview-exit-passed",
+        ),
         pytest.param(
             "consent-preview.yml", "<!-- entra-consent-preview:${STACK} -->", id="pr-comment-marker"
         ),
         pytest.param("consent-preview.yml", "--method PATCH", id="pr-comment-updated-in-place"),
         pytest.param("deploy.yml", "pulumi up --yes", id="deploy-up"),
         pytest.param(
-            "deploy.yml", '--policy-pack policies --parallel "$PARALLEL"', id="deploy-cap"
+            "deploy.yml",
+            '--policy-pack-config policies/config.example.json --parallel "$PARALLEL"',
+            id="deploy-cap",
         ),
         pytest.param("drift.yml", "--refresh --expect-no-changes", id="drift-check"),
         pytest.param("drift.yml", "python -m previews render", id="drift-rendered"),
@@ -156,3 +166,24 @@ def test_event_log_flag_is_enabled_where_used(workflow: str) -> None:
     content = text(workflow)
     if "--event-log" in content:
         assert 'PULUMI_DEBUG_COMMANDS: "true"' in content
+
+
+def test_preview_workflow_acts_on_every_exit_code_of_the_comment_command() -> None:
+    """Each code the comment command can exit with has its own branch in the final step, and no
+    shell concatenates the comment or cuts it to size any more."""
+    from previews.comment_command import EXIT_SETTINGS
+    from previews.render_command import (
+        EXIT_MANDATORY_VIOLATIONS,
+        EXIT_NOT_UNDERSTOOD,
+        EXIT_OK,
+        EXIT_PREVIEW_FAILED,
+    )
+
+    steps = load("consent-preview.yml")["jobs"]["preview"]["steps"]
+    final = steps[-1]["run"]
+    codes = [EXIT_OK, 1, EXIT_SETTINGS, EXIT_MANDATORY_VIOLATIONS, EXIT_PREVIEW_FAILED]
+    for code in [*codes, EXIT_NOT_UNDERSTOOD]:
+        assert f"\n  {code}) " in final, code
+    content = text("consent-preview.yml")
+    for gone in ("previews render", ">> comment.md", "head -c", "plan-errors"):
+        assert gone not in content

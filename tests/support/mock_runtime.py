@@ -124,10 +124,10 @@ class TenantMocks(pulumi.runtime.Mocks):
                     return {"objectId": object_id, "displayName": name, "members": members}, []
             # The provider's own words for a group that does not exist.
             if "objectId" in a:
-                found = f'[object_id] No group found with object ID: "{a["objectId"]}"'
+                absent = f'[object_id] No group found with object ID: "{a["objectId"]}"'
             else:
-                found = f"[display_name] No group found matching specified filter (displayName eq '{a.get('displayName')}')"
-            raise NotFound(_bridged(args.token, found))
+                absent = f"[display_name] No group found matching specified filter (displayName eq '{a.get('displayName')}')"
+            raise NotFound(_bridged(args.token, absent))
         if args.token == "azuread:index/getClientConfig:getClientConfig":
             return {"tenantId": self.tenant.tenant_id, "clientId": "", "objectId": ""}, []
         if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":

@@ -113,4 +113,6 @@ def test_get_service_principal(env: Env) -> None:
     assert "User.Read" in out["oauth2PermissionScopeIds"]
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.call(GET_SP, {"clientId": "aaaaaaaa-0000-4000-8000-00000000beef"})
-    assert caught.value.details().endswith("No service principal found: no service principal found\n\n")
+    assert caught.value.details().endswith(
+        "No service principal found: no service principal found\n\n"
+    )
