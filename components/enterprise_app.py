@@ -18,6 +18,7 @@ from components.naming import (
     service_principal_name,
 )
 from components.planner import AppPlan
+from components.resource_api import aliases
 
 
 class EnterpriseApp(pulumi.ComponentResource):
@@ -37,7 +38,7 @@ class EnterpriseApp(pulumi.ComponentResource):
             ENTERPRISE_APP_TYPE,
             enterprise_app_name(plan.key),
             None,
-            pulumi.ResourceOptions(aliases=_aliases(renamed.enterprise_app(plan.key))),
+            pulumi.ResourceOptions(aliases=aliases(renamed.enterprise_app(plan.key))),
         )
         settings = plan.settings
         # retain_on_delete: dropping an app from config must not delete it from the tenant.
@@ -53,7 +54,7 @@ class EnterpriseApp(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 retain_on_delete=True,
-                aliases=_aliases(renamed.service_principal(plan.key)),
+                aliases=aliases(renamed.service_principal(plan.key)),
             ),
         )
         sp_id = self.service_principal.object_id
@@ -69,7 +70,7 @@ class EnterpriseApp(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(
                     parent=self,
                     delete_before_replace=True,
-                    aliases=_aliases(renamed.grant(plan.key, grant.api, grant.target)),
+                    aliases=aliases(renamed.grant(plan.key, grant.api, grant.target)),
                 ),
             )
             for grant in plan.grants
@@ -82,13 +83,9 @@ class EnterpriseApp(pulumi.ComponentResource):
                 resource_object_id=sp_id,
                 opts=pulumi.ResourceOptions(
                     parent=self,
-                    aliases=_aliases(renamed.assignment(plan.key, assignment.principal)),
+                    aliases=aliases(renamed.assignment(plan.key, assignment.principal)),
                 ),
             )
             for assignment in plan.assignments
         ]
         self.register_outputs({"service_principal_object_id": sp_id})
-
-
-def _aliases(names: list[str]) -> list[pulumi.Input[str | pulumi.Alias]]:
-    return [pulumi.Alias(name=name) for name in names]

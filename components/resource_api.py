@@ -18,20 +18,22 @@ import pulumi_azuread as azuread
 from components.naming import RESOURCE_API_TYPE, resource_api_id, resource_api_name
 
 
+def aliases(previous_names: Sequence[str]) -> list[pulumi.Input[str | pulumi.Alias]]:
+    """Pulumi aliases for the names a resource had under renamed catalogue keys."""
+    return [pulumi.Alias(name=name) for name in previous_names]
+
+
 class ResourceApi(pulumi.ComponentResource):
     service_principal: azuread.ServicePrincipal
 
     def __init__(
         self, key: str, app_id: str, object_id: str, previous_names: Sequence[str] = ()
     ) -> None:
-        aliases: list[pulumi.Input[str | pulumi.Alias]] = [
-            pulumi.Alias(name=name) for name in previous_names
-        ]
         super().__init__(
             RESOURCE_API_TYPE,
             resource_api_name(key),
             None,
-            pulumi.ResourceOptions(aliases=aliases),
+            pulumi.ResourceOptions(aliases=aliases(previous_names)),
         )
         self.service_principal = azuread.ServicePrincipal.get(
             resource_api_name(key),

@@ -17,14 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from simtenant.workspace import ROOT, SimulatedTenant, Workspace
-
-
-def pulumi_cli() -> Path | None:
-    found = subprocess.run(
-        [str(ROOT / "tools" / "pulumi-cli.sh")], stdout=subprocess.PIPE, text=True, check=False
-    )
-    return Path(found.stdout.strip()) if found.returncode == 0 else None
+from simtenant.workspace import SimulatedTenant, Workspace, find_pulumi_cli
 
 
 def stream(ws: Workspace, *args: str) -> int:
@@ -50,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.dir is not None and args.dir.exists() and any(args.dir.iterdir()):
         print(f"sandbox: {args.dir} is not empty (give a new or empty folder)", file=sys.stderr)
         return 1
-    cli = pulumi_cli()
+    cli, why = find_pulumi_cli()
     if cli is None:
-        print("sandbox: no Pulumi CLI (see the line above)", file=sys.stderr)
+        print(f"sandbox: {why}", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="entra-consent-sandbox-") as tmp:
         folder = args.dir or Path(tmp)

@@ -31,6 +31,27 @@ POLICY_CONFIG = ROOT / "policies" / "config.example.json"
 COMMAND_TIMEOUT_S = 600
 
 
+def find_pulumi_cli() -> tuple[Path | None, str]:
+    """The CLI `make -s pulumi-path` names (tools/pulumi-cli.sh: on PATH, cached, or built now),
+    or None and the one line that says why there is none. Its progress (a first build takes
+    minutes) is passed on to stderr as it comes."""
+    process = subprocess.Popen(
+        [str(ROOT / "tools" / "pulumi-cli.sh")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None and process.stdout is not None
+    last = "no Pulumi CLI"
+    for line in process.stderr:
+        sys.stderr.write(line)
+        last = line.strip() or last
+    path = process.stdout.read().strip()
+    if process.wait() == 0 and path:
+        return Path(path), ""
+    return None, last
+
+
 class CommandFailed(AssertionError):
     pass
 

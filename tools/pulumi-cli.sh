@@ -66,8 +66,8 @@ if ! (cd "$tools/pulumi-language-python" \
     say "building the Python language host failed (go build in tools/pulumi-language-python)"
     exit 1
 fi
-# The host runs programs through this shim, which it expects beside itself. The shim of the
-# pinned CLI release matches the Python SDK the project installs.
+# The host runs programs through this shim, which it expects beside itself: the one of the
+# pinned CLI release (the project's newer Python SDK, requirements.txt, accepts its arguments).
 sdk_dir="$(cd "$tools/pulumi-cli" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)"
 install -m 0755 "$sdk_dir/python/cmd/pulumi-language-python-exec" "$work/pulumi-language-python-exec"
 rm -rf "$cache"

@@ -5,14 +5,13 @@ that runs the repository's program against it."""
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from simtenant.workspace import ROOT, SimulatedTenant, Workspace
-from tests.e2e.tenant import Graph
+from simtenant.workspace import SimulatedTenant, Workspace, find_pulumi_cli
+from tests.e2e.tenant import GraphReader
 
 
 @pytest.fixture(scope="session")
@@ -22,23 +21,20 @@ def pulumi_cli() -> Path:
     given = os.environ.get("ENTRA_CONSENT_PULUMI")
     if given:
         return Path(given)
-    found = subprocess.run(
-        [str(ROOT / "tools" / "pulumi-cli.sh")], capture_output=True, text=True, check=False
-    )
-    if found.returncode != 0:
-        reason = found.stderr.strip().splitlines()[-1:] or ["no Pulumi CLI"]
+    found, why = find_pulumi_cli()
+    if found is None:
         if os.environ.get("CI"):
-            pytest.fail(f"e2e: {reason[0]}")
-        pytest.skip(f"e2e layer skipped: {reason[0]}")
-    return Path(found.stdout.strip())
+            pytest.fail(f"e2e: {why}")
+        pytest.skip(f"e2e layer skipped: {why}")
+    return found
 
 
-class Tenant(SimulatedTenant):
+class TenantProcess(SimulatedTenant):
     """The simulated tenant with a Graph client for the assertions."""
 
     def __init__(self, workdir: Path) -> None:
         super().__init__(workdir)
-        self.graph = Graph(self.base_url)
+        self.graph = GraphReader(self.base_url)
 
     def close(self) -> None:
         self.graph.close()
@@ -46,12 +42,12 @@ class Tenant(SimulatedTenant):
 
 
 @pytest.fixture
-def tenant(tmp_path: Path) -> Iterator[Tenant]:
-    sim = Tenant(tmp_path / "tenant")
+def tenant(tmp_path: Path) -> Iterator[TenantProcess]:
+    sim = TenantProcess(tmp_path / "tenant")
     yield sim
     sim.close()
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, pulumi_cli: Path, tenant: Tenant) -> Workspace:
+def workspace(tmp_path: Path, pulumi_cli: Path, tenant: TenantProcess) -> Workspace:
     return Workspace(tmp_path / "ws", pulumi_cli, tenant.base_url)

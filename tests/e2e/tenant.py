@@ -32,7 +32,7 @@ class Consent:
     assignments: set[AssignmentKey] = field(default_factory=set)
 
 
-class Graph:
+class GraphReader:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.http = httpx.Client(
@@ -114,7 +114,9 @@ class Graph:
         return out
 
 
-def expected_consent(plan: dict[str, Any], graph: Graph, api_app_ids: dict[str, str]) -> Consent:
+def expected_consent(
+    plan: dict[str, Any], graph: GraphReader, api_app_ids: dict[str, str]
+) -> Consent:
     """The consent `plan` (the JSON of `previews plan`) asks for, in the tenant's terms."""
     out = Consent()
     members: dict[str, set[str]] = {}

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from simtenant.workspace import Workspace
-from tests.e2e.conftest import Tenant
-from tests.e2e.tenant import Graph
+from tests.e2e.conftest import TenantProcess
+from tests.e2e.tenant import GraphReader
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +47,7 @@ def discover(ws: Workspace, graph_url: str, out: Path, *args: str, check: bool =
     )  # fmt: skip
 
 
-def consent_by_hand(graph: Graph) -> dict[str, str]:
+def consent_by_hand(graph: GraphReader) -> dict[str, str]:
     """What an admin clicked before adoption: JEMHC's and Teams' service principals, JEMHC's
     tenant-wide EWS grant, Teams' tenant-wide Graph grant, JEMHC's per-user Graph grant for
     the support mailbox and its assignment. Returns the ids, by what they are."""
@@ -86,14 +86,14 @@ def consent_by_hand(graph: Graph) -> dict[str, str]:
     return ids
 
 
-def grant_state(graph: Graph) -> dict[str, str]:
+def grant_state(graph: GraphReader) -> dict[str, str]:
     return {
         g["id"]: " ".join(sorted(g["scope"].split())) for g in graph.list("/oauth2PermissionGrants")
     }
 
 
 def test_adoption_imports_hand_made_consent_and_up_changes_none_of_it(
-    workspace: Workspace, tenant: Tenant, tmp_path: Path
+    workspace: Workspace, tenant: TenantProcess, tmp_path: Path
 ) -> None:
     graph = tenant.graph
     by_hand = consent_by_hand(graph)
@@ -124,7 +124,7 @@ def test_adoption_imports_hand_made_consent_and_up_changes_none_of_it(
 
 
 def test_drift_is_reported_and_set_back(
-    workspace: Workspace, tenant: Tenant, tmp_path: Path
+    workspace: Workspace, tenant: TenantProcess, tmp_path: Path
 ) -> None:
     workspace.up()
     graph = tenant.graph

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from simtenant.workspace import SimulatedTenant, Workspace
-from tests.e2e.conftest import Tenant
-from tests.e2e.tenant import Graph
+from tests.e2e.conftest import TenantProcess
+from tests.e2e.tenant import GraphReader
 from tests.e2e.test_adoption import TEAMS, TEAMS_SCOPES
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +18,9 @@ pytestmark = pytest.mark.e2e
 FEATURES = "entra-consent:features"
 
 
-def test_a_missing_user_stops_the_run_with_its_line(workspace: Workspace, tenant: Tenant) -> None:
+def test_a_missing_user_stops_the_run_with_its_line(
+    workspace: Workspace, tenant: TenantProcess
+) -> None:
     config = copy.deepcopy(workspace.stack_config())
     config[FEATURES]["email"]["users"] = ["nobody@contoso.com"]
     workspace.write_stack_config(config)
@@ -34,7 +36,7 @@ def test_a_missing_user_stops_the_run_with_its_line(workspace: Workspace, tenant
 
 
 def test_consent_made_by_hand_and_not_adopted_is_refused_by_graph(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     """Graph keeps one grant per client, API and target: declaring one the tenant already has
     fails with 409 (docs/adopting.md says to import it first)."""
@@ -56,7 +58,7 @@ def test_consent_made_by_hand_and_not_adopted_is_refused_by_graph(
 
 
 def test_a_failed_look_up_is_not_a_departed_group_even_when_skipping(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     """With `missing_principals: skip`, a look-up that fails (here Graph answers 400 with
     "Could not find a property ...", as an expired login or throttling would fail otherwise)
@@ -96,7 +98,7 @@ def test_signed_in_to_another_tenant_nothing_is_declared(tmp_path: Path, pulumi_
             "11111111-2222-3333-4444-555555555555, but the azuread provider is signed in to "
             "tenant 99999999-8888-7777-6666-555555555555"
         ) in result.stdout, str(result)
-        graph = Graph(other.base_url)
+        graph = GraphReader(other.base_url)
         assert list(graph.list("/oauth2PermissionGrants")) == []
         apps = {sp["appId"] for sp in graph.list("/servicePrincipals")}
         assert apps == {
@@ -109,7 +111,7 @@ def test_signed_in_to_another_tenant_nothing_is_declared(tmp_path: Path, pulumi_
 
 
 def test_a_missing_group_is_skipped_with_a_warning_under_skip(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     """The provider's own "no group found" (as the bridge wraps it) is a missing group: under
     `missing_principals: skip` the run goes on without it and says so."""

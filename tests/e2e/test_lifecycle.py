@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from simtenant.workspace import Workspace
-from tests.e2e.conftest import Tenant
+from tests.e2e.conftest import TenantProcess
 from tests.e2e.tenant import Consent, expected_consent
 
 pytestmark = pytest.mark.e2e
@@ -23,16 +23,16 @@ JEMHC = "08b9fc2c-f6b8-4da0-8d4d-c065edfa949b"
 FEATURES = "entra-consent:features"
 
 
-def planned(ws: Workspace, tenant: Tenant) -> Consent:
+def planned(ws: Workspace, tenant: TenantProcess) -> Consent:
     plan = ws.previews("plan", "--stack", ws.stack, "--format", "json").json()
     return expected_consent(plan, tenant.graph, API_APP_IDS)
 
 
-def held(ws: Workspace, tenant: Tenant, clients: set[str]) -> Consent:
+def held(ws: Workspace, tenant: TenantProcess, clients: set[str]) -> Consent:
     return tenant.graph.consent(clients)
 
 
-def assert_tenant_matches_plan(ws: Workspace, tenant: Tenant) -> Consent:
+def assert_tenant_matches_plan(ws: Workspace, tenant: TenantProcess) -> Consent:
     want = planned(ws, tenant)
     have = held(ws, tenant, set(want.service_principals))
     assert set(have.service_principals) == set(want.service_principals)
@@ -47,7 +47,7 @@ def changes(result_json: dict[str, Any]) -> dict[str, int]:
 
 
 def test_example_stack_up_gives_the_tenant_exactly_the_plan(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     preview = workspace.preview("--json").json()
     assert changes(preview).get("create", 0) > 0
@@ -71,7 +71,7 @@ def without_calendar_options(ws: Workspace) -> dict[str, Any]:
 
 
 def test_changes_update_in_place_revoke_and_keep_the_enterprise_app(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     config = without_calendar_options(workspace)
     workspace.up()
@@ -112,7 +112,7 @@ def test_changes_update_in_place_revoke_and_keep_the_enterprise_app(
 
 
 def test_destroy_revokes_everything_and_keeps_every_service_principal(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     workspace.up()
     apps = set(planned(workspace, tenant).service_principals)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simtenant.workspace import Workspace
-from tests.e2e.conftest import Tenant
+from tests.e2e.conftest import TenantProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ def test_the_example_stack_passes_the_pack(workspace: Workspace) -> None:
     ],
 )
 def test_variants_beyond_the_catalogue_are_refused(
-    workspace: Workspace, tenant: Tenant, program: str, policy: str, resource: str
+    workspace: Workspace, tenant: TenantProcess, program: str, policy: str, resource: str
 ) -> None:
     workspace.write_program(PROGRAMS / program)
     preview = workspace.preview(check=False)

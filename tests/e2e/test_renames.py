@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from simtenant.workspace import POLICY_CONFIG, Workspace
-from tests.e2e.conftest import Tenant
+from tests.e2e.conftest import TenantProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -41,7 +41,7 @@ def rename(ws: Workspace) -> Path:
 
 
 def test_renamed_keys_preview_with_no_create_or_delete(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     workspace.up()
     grants = {g["id"]: g["scope"] for g in tenant.graph.list("/oauth2PermissionGrants")}

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from simtenant.workspace import POLICY_CONFIG, ROOT, Workspace
-from tests.e2e.conftest import Tenant
+from tests.e2e.conftest import TenantProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def change(ws: Workspace) -> None:
 
 
 def test_rendered_preview_shows_exactly_the_change(
-    workspace: Workspace, tenant: Tenant, tmp_path: Path
+    workspace: Workspace, tenant: TenantProcess, tmp_path: Path
 ) -> None:
     base = copy.deepcopy(workspace.stack_config())
     del base[FEATURES]["calendar"]["optional_scopes"]
@@ -145,7 +145,7 @@ def strict_policy(path: Path) -> Path:
 
 
 def test_rendered_preview_of_a_mixed_change(
-    workspace: Workspace, tenant: Tenant, tmp_path: Path
+    workspace: Workspace, tenant: TenantProcess, tmp_path: Path
 ) -> None:
     mixed_base(workspace)
     workspace.up()

@@ -9,7 +9,7 @@ import copy
 import pytest
 
 from simtenant.workspace import Workspace
-from tests.e2e.conftest import Tenant
+from tests.e2e.conftest import TenantProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ ADMIN = {
 
 
 def test_adoption_and_updates_keep_what_the_stack_does_not_declare(
-    workspace: Workspace, tenant: Tenant
+    workspace: Workspace, tenant: TenantProcess
 ) -> None:
     graph = tenant.graph
     sp = graph.send("POST", "/servicePrincipals", {"appId": MAIL})
