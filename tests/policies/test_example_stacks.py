@@ -15,10 +15,20 @@ from tests.policies.stacks import (
     program_resources,
     stack_config,
 )
+from tests.support.mock_runtime import ROOT
 
 
 def test_there_is_an_example_stack() -> None:
     assert [p.name for p in example_stacks()] == ["Pulumi.dev.yaml"]
+
+
+def test_a_teams_own_stack_file_is_not_taken_for_an_example() -> None:
+    own = ROOT / "Pulumi.zz-own-stack-of-a-team.yaml"
+    own.write_text("config:\n  entra-consent:features: {not-a-feature: {}}\n", "utf-8")
+    try:
+        assert [p.name for p in example_stacks()] == ["Pulumi.dev.yaml"]
+    finally:
+        own.unlink()
 
 
 @pytest.mark.parametrize("preview", [True, False], ids=["preview", "update"])
