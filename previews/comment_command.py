@@ -35,7 +35,7 @@ from previews.render_command import (
     EXIT_PREVIEW_FAILED,
     exit_code,
 )
-from previews.stack_args import add_stack_arguments
+from previews.stack_args import add_stack_arguments, byte_budget
 
 DEFAULT_BUDGET = 60_000  # UTF-8 bytes; GitHub takes 65,536 characters, never more than bytes
 MIN_BUDGET = 10_000
@@ -116,7 +116,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--max-bytes",
-        type=_budget,
+        type=byte_budget(MIN_BUDGET),
         default=DEFAULT_BUDGET,
         metavar="N",
         help=f"size limit of the whole comment in UTF-8 bytes (default: {DEFAULT_BUDGET})",
@@ -128,16 +128,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="also write the comment without a size limit to FILE (for the job log)",
     )
     parser.set_defaults(run=run)
-
-
-def _budget(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < MIN_BUDGET:
-        raise argparse.ArgumentTypeError(f"{value} is too small (give at least {MIN_BUDGET})")
-    return value
 
 
 def run(args: argparse.Namespace) -> int:

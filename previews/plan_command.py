@@ -13,7 +13,7 @@ from pathlib import Path
 from previews.base_plan import plan_against_base
 from previews.plan_diff_markdown import plan_diff_markdown
 from previews.plan_markdown import DEFAULT_BUDGET, plan_markdown
-from previews.stack_args import add_stack_arguments
+from previews.stack_args import add_stack_arguments, byte_budget
 from previews.stack_plan import plan_stack
 
 MIN_BUDGET = 2_000  # the headings, totals and highlights of a diff, and the truncation note
@@ -58,15 +58,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def max_bytes(text: str) -> int | None:
     """`--max-bytes`: 0 is no limit (None); below MIN_BUDGET no diff fits."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value == 0:
+    if text.strip() == "0":
         return None
-    if value < MIN_BUDGET:
-        raise argparse.ArgumentTypeError(f"{value} is too small (give at least {MIN_BUDGET}, or 0)")
-    return value
+    return byte_budget(MIN_BUDGET)(text)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from catalog.catalogue import load_catalogue
 from previews.digest import read_policy_events, read_text
 from previews.render import Rendered, render_digest
 from previews.render_markdown import DEFAULT_BUDGET
+from previews.stack_args import byte_budget
 
 EXIT_OK = 0
 # 1: bad input (a digest or event log that does not parse, a catalogue that does not load),
@@ -72,7 +73,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     parser.add_argument(
         "--max-bytes",
-        type=budget_bytes,
+        type=byte_budget(MIN_BUDGET),
         default=DEFAULT_BUDGET,
         metavar="N",
         help=f"size limit of the Markdown in UTF-8 bytes (default: {DEFAULT_BUDGET})",
@@ -86,17 +87,6 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 MIN_BUDGET = 1024
-
-
-def budget_bytes(value: str) -> int:
-    """A size limit for a comment: at least room for the headline and the truncation note."""
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number of bytes") from None
-    if number < MIN_BUDGET:
-        raise argparse.ArgumentTypeError(f"{number} is below {MIN_BUDGET} bytes (give more)")
-    return number
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,8 +1,10 @@
-"""Command-line arguments naming a stack, shared by the subcommands that read one."""
+"""Command-line arguments shared by the subcommands: the stack they read, and the size budget
+(`--max-bytes`) of what they print."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -15,3 +17,19 @@ def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="folder holding Pulumi.yaml and the stack files (default: current folder)",
     )
+
+
+def byte_budget(minimum: int) -> Callable[[str], int]:
+    """A `--max-bytes` type: a whole number of bytes, at least `minimum` (room for the
+    headline and the truncation note)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is too small (give at least {minimum})")
+        return value
+
+    return parse

@@ -552,4 +552,4 @@ def test_a_budget_too_small_for_a_comment_is_refused(capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit) as exited:
         render(capsys, str(EMPTY), "--max-bytes", "5")
     assert exited.value.code == 2
-    assert "5 is below 1024 bytes (give more)" in capsys.readouterr().err
+    assert "5 is too small (give at least 1024)" in capsys.readouterr().err
