@@ -22,7 +22,7 @@ from catalog.catalogue import Catalogue, load_catalogue
 from catalog.problems import ConfigurationError, Problem
 from components.stack_file import read_stack_config
 from previews.base_plan import plan_against_base
-from previews.digest import read_policy_events
+from previews.digest import read_policy_events, read_text
 from previews.markdown import Group, code, fit, truncate, utf8_size
 from previews.plan_command import no_cyclic_gc
 from previews.plan_diff import PlanDiffDocument
@@ -229,12 +229,9 @@ def _live(inputs: Inputs, catalogue: Catalogue | list[Problem], budget: int | No
         )
     room = 10**12 if budget is None else budget - utf8_size(note)
     try:
-        text = inputs.preview.read_text(encoding="utf-8")
+        text = read_text(inputs.preview)  # unreadable or not UTF-8: one problem line
         events = read_policy_events(inputs.events) if inputs.events is not None else None
         rendered = render_digest(text, catalogue, events, file=str(inputs.preview), budget=room)
-    except OSError as exc:
-        problem = Problem(str(inputs.preview), "", f"cannot read: {exc.strerror or exc}")
-        return _problems(failed, "The preview failed:", [problem], budget)
     except ConfigurationError as exc:
         return _problems(failed, "The preview failed:", exc.problems, budget)
     verdict = exit_code(rendered, fail_on_mandatory=True)

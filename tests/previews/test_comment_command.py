@@ -215,3 +215,13 @@ def test_registered_with_its_exit_codes(capsys: pytest.CaptureFixture[str]) -> N
     help_text = " ".join(capsys.readouterr().out.split())
     for needle in ("--preview", "--events", "--preview-exit", "--max-bytes", "--full", "Exit"):
         assert needle in help_text
+
+
+def test_a_preview_that_is_not_utf8_is_a_failed_preview_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], repo: Path, tmp_path: Path
+) -> None:
+    digest = tmp_path / "preview.json"
+    digest.write_bytes(b"\xff\xfe{}")
+    code, out, _ = comment(capsys, repo, "--preview", str(digest))
+    assert code == EXIT_PREVIEW_FAILED
+    assert "not UTF-8 text (byte 0)" in out
