@@ -85,12 +85,9 @@ class AppRoleAssignment:
 
     def read(self, graph: Graph, resource_id: str, state: Props) -> Props | None:
         ids.ASSIGNMENT.parse(resource_id)
-        try:
-            found = graph.get(resource_id)
-        except GraphError as exc:
-            if not_found(exc):
-                return None
-            raise exc.during(f"retrieving {resource_id}") from exc
+        found = graph.find(resource_id, f"retrieving {resource_id}")
+        if found is None:
+            return None
         return {
             "appRoleId": text(found, "appRoleId"),
             "principalDisplayName": text(found, "principalDisplayName"),

@@ -106,14 +106,11 @@ class DelegatedPermissionGrant:
 
     def read(self, graph: Graph, resource_id: str, state: Props) -> Props | None:
         ids.GRANT.parse(resource_id)
-        try:
-            grant = graph.get(resource_id)
-        except GraphError as exc:
-            if not_found(exc):
-                return None
-            raise exc.during(
-                f"Retrieving Delegated Permission Grant with ID {resource_id!r}"
-            ) from exc
+        grant = graph.find(
+            resource_id, f"Retrieving Delegated Permission Grant with ID {resource_id!r}"
+        )
+        if grant is None:
+            return None
         scope = grant.get("scope")
         return {
             "claimValues": [v for v in scope.split(" ") if v] if isinstance(scope, str) else [],

@@ -89,6 +89,16 @@ class Graph:
     def get(self, path: str, params: Params | None = None, *, beta: bool = False) -> Json:
         return self.request("GET", path, params=params, beta=beta)
 
+    def find(self, path: str, operation: str) -> Json | None:
+        """GET one object: None when Graph answers 404 (a resource's Read: it is gone), any
+        other failure as `<operation>: <status> <code>: <message>`."""
+        try:
+            return self.get(path)
+        except GraphError as exc:
+            if not_found(exc):
+                return None
+            raise exc.during(operation) from exc
+
     def list(self, path: str, params: Params | None = None, *, beta: bool = False) -> list[Json]:
         """Every item of a collection, following `@odata.nextLink` (which carries the query)."""
         items: list[Json] = []

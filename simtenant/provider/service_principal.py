@@ -9,7 +9,7 @@ import uuid
 
 from simtenant.provider import ids
 from simtenant.provider.errors import GraphError, diagnostic
-from simtenant.provider.graph import Graph, Json, not_found
+from simtenant.provider.graph import Graph, Json
 from simtenant.provider.props import Props, flag, strings, text, unknown_outputs
 from simtenant.provider.resource import DiffResult, Field, as_flag, as_set, diff_fields
 from simtenant.provider.service_principal_state import (
@@ -208,12 +208,9 @@ class ServicePrincipal:
 
     def read(self, graph: Graph, resource_id: str, state: Props) -> Props | None:
         (object_id,) = ids.SERVICE_PRINCIPAL.parse(resource_id)
-        try:
-            sp = graph.get(_path(object_id))
-        except GraphError as exc:
-            if not_found(exc):
-                return None
-            raise exc.during(f"Retrieving {resource_id}") from exc
+        sp = graph.find(_path(object_id), f"Retrieving {resource_id}")
+        if sp is None:
+            return None
         return _with_config_only(flatten(sp), state)
 
     def inputs_from_state(self, outputs: Props) -> Props:
