@@ -30,6 +30,12 @@ from components.settings import StackSettings
 _AZUREAD_VERSION = version("pulumi-azuread")
 
 
+def _invoke(token: str, args: dict[str, Any]) -> dict[str, Any]:
+    """An azuread function by token, untyped (camelCase keys), at the pinned provider version."""
+    opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
+    return dict(pulumi.runtime.invoke(token, args, opts=opts).value)
+
+
 def _not_found(exc: Exception) -> bool:
     return principal_not_found(message_of(exc))
 
@@ -43,8 +49,7 @@ def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
     skips the SDK's translation of every user record into a typed object, which for a
     `return_all` look-up is most of the program's own cost (about 0.5 s per 10,000 users);
     the request the engine sees is the same as the typed function's."""
-    opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
-    result = pulumi.runtime.invoke(GET_USERS, args, opts=opts).value
+    result = _invoke(GET_USERS, args)
     ids, upns = result.get("objectIds") or [], result.get("userPrincipalNames") or []
     return list(zip(ids, upns, strict=True))
 
@@ -54,8 +59,7 @@ GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig"
 
 def signed_in_tenant() -> str:
     """The tenant the azuread provider is signed in to (`get_client_config`)."""
-    opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
-    result = pulumi.runtime.invoke(GET_CLIENT_CONFIG, {}, opts=opts).value
+    result = _invoke(GET_CLIENT_CONFIG, {})
     return str(result.get("tenantId") or "").lower()
 
 
@@ -66,13 +70,10 @@ def read_enterprise_apps(apps: Sequence[AppPlan]) -> dict[str, TenantApp | None]
     """Each enterprise app's service principal as the tenant has it (None: not there yet), so
     the component can leave alone what the stack does not declare (components/kept_fields.py).
     One invoke per app, whatever the number of users."""
-    opts = pulumi.InvokeOptions(version=_AZUREAD_VERSION)
     out: dict[str, TenantApp | None] = {}
     for app in apps:
         try:
-            found = pulumi.runtime.invoke(
-                GET_SERVICE_PRINCIPAL, {"clientId": app.client_id}, opts=opts
-            ).value
+            found = _invoke(GET_SERVICE_PRINCIPAL, {"clientId": app.client_id})
         except Exception as exc:
             if not service_principal_not_found(message_of(exc)):
                 raise
