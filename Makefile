@@ -65,6 +65,7 @@ typecheck: setup
 
 catalogue-check: setup
 	$(PY) -m catalog.schema_files --check
+	$(PY) -m catalog.graph_snapshot --check
 
 unit: setup setup-node
 	$(PY) -m pytest -q

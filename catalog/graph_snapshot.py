@@ -2,7 +2,8 @@
 
 Re-runnable and deterministic: the same input gives byte-identical output.
 
-    python -m catalog.graph_snapshot --source ../shared/data/microsoft-graph
+    python -m catalog.graph_snapshot            # from third_party/microsoft-graph
+    python -m catalog.graph_snapshot --check    # exit 1 when the committed file differs
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import yaml
 from catalog.models import ApiFile, ApiScope
 
 GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
-DEFAULT_SOURCE = Path(__file__).resolve().parent.parent.parent / "shared/data/microsoft-graph"
+DEFAULT_SOURCE = Path(__file__).resolve().parent.parent / "third_party/microsoft-graph"
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "apis/microsoft-graph.yaml"
 HEADER = (
     "# yaml-language-server: $schema=../schema/api.schema.json\n"
@@ -58,7 +59,7 @@ def snapshot_text(source_dir: Path) -> str:
     source = "microsoftgraph/microsoft-graph-devx-content permissions/, MIT licence"
     readme = source_dir / "README.md"
     if readme.exists():
-        found = re.search(r"snapshot of (\S+), commit ([0-9a-f]{40})", readme.read_text("utf-8"))
+        found = re.search(r"snapshot of (\S+),\s+commit\s+([0-9a-f]{40})", readme.read_text("utf-8"))
         if found:
             source += f", snapshot {found.group(1).rstrip(',')} at commit {found.group(2)}"
     api = graph_api(descriptions, permissions, source)
