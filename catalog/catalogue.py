@@ -91,7 +91,11 @@ def load_catalogue(root: Path | str, relative_to: Path | None = None) -> Catalog
     root = Path(root)
     base = relative_to if relative_to is not None else root.parent
     problems: list[Problem] = []
-    if not root.is_dir():
+    try:
+        exists = root.is_dir()
+    except (OSError, ValueError):  # a name too long, or with a NUL byte
+        exists = False
+    if not exists:
         shown = _display(root, relative_to) if relative_to is not None else str(root)
         raise ConfigurationError(
             [Problem(shown, "", "catalogue folder not found (check entra-consent:catalog)")]

@@ -59,7 +59,9 @@ def snapshot_text(source_dir: Path) -> str:
     source = "microsoftgraph/microsoft-graph-devx-content permissions/, MIT licence"
     readme = source_dir / "README.md"
     if readme.exists():
-        found = re.search(r"snapshot of (\S+),\s+commit\s+([0-9a-f]{40})", readme.read_text("utf-8"))
+        found = re.search(
+            r"snapshot of (\S+),\s+commit\s+([0-9a-f]{40})", readme.read_text("utf-8")
+        )
         if found:
             source += f", snapshot {found.group(1).rstrip(',')} at commit {found.group(2)}"
     api = graph_api(descriptions, permissions, source)

@@ -12,15 +12,15 @@ DEFAULT_APP_ROLE_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def is_guid(value: str) -> bool:
-    return bool(_GUID.match(value))
+    return bool(_GUID.fullmatch(value))
 
 
 def _checked_guid(value: str) -> str:
     if not is_guid(value):
         raise PydanticCustomError(
             "guid",
-            "malformed GUID '{value}' (write it as 8-4-4-4-12 hexadecimal digits)",
-            {"value": value},
+            "malformed GUID {value} (write it as 8-4-4-4-12 hexadecimal digits)",
+            {"value": repr(value)},
         )
     return value.lower()
 

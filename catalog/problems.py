@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -15,9 +16,27 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        if self.path:
-            return f"{self.file}: {self.path}: {self.message}"
-        return f"{self.file}: {self.message}"
+        text = (
+            f"{self.file}: {self.path}: {self.message}"
+            if self.path
+            else f"{self.file}: {self.message}"
+        )
+        return visible(text)
+
+
+def visible(text: str) -> str:
+    """The text on one line with nothing hidden: control, format (zero-width, bidi) and line
+    separator characters written as escapes, so a value from a file can neither break a
+    problem's line nor disguise it."""
+    return "".join(
+        ch if unicodedata.category(ch) not in HIDDEN else ch.encode("unicode_escape").decode()
+        for ch in text
+    )
+
+
+# Unicode categories nobody sees: control, format (zero-width, bidi), line and paragraph
+# separators, lone surrogates.
+HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 class ConfigurationError(Exception):
@@ -42,6 +61,8 @@ def key_path(loc: Sequence[str | int]) -> str:
 _HINTS = {
     "extra_forbidden": "unknown key (remove it or correct its spelling)",
     "missing": "required key is missing (add it)",
+    "bool_type": "must be true or false",
+    "string_type": "must be text",
 }
 
 
@@ -54,11 +75,23 @@ def problems_from_validation(
         message = _HINTS.get(item["type"])
         if message is None:
             message = str(item["msg"])
-            if item["type"] not in ("value_error", "guid", "assertion_error"):
-                message += f" (got {item['input']!r})"
+        if item["type"] not in _NO_INPUT:
+            message += f" (got {_shown(item['input'])})"
         message = message.removeprefix("Value error, ")
         problems.append(Problem(file, key_path(loc), message))
     return problems
+
+
+# The input is in the message already, says nothing, or is the whole document (invalid JSON).
+_NO_INPUT = frozenset(
+    {"value_error", "guid", "assertion_error", "extra_forbidden", "missing", "json_invalid"}
+)
+_SHOWN_CHARS = 80
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
 
 
 def _is_union_tag(part: str | int) -> bool:

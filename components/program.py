@@ -20,7 +20,7 @@ from components.lookups import (
 from components.naming import Renames
 from components.planner import ConsentPlan, plan_consent
 from components.principals import missing_principal_problems
-from components.settings import load_stack
+from components.stack_file import load_stack
 from components.summary import app_summary
 
 

@@ -1,20 +1,24 @@
-"""`python -m previews SUBCOMMAND`: each subcommand lives in its own module, which exposes
-`add_parser(subparsers)` and sets `run` (args -> exit code) as the parser's default."""
+"""`entra-consent SUBCOMMAND` (or `python -m previews SUBCOMMAND`): each subcommand lives in
+its own module, which exposes `add_parser(subparsers)` and sets `run` as the parser's default:
+a function (args -> exit code), or "module:function" for a command whose imports are heavy,
+imported only when it runs."""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from catalog.problems import ConfigurationError
-from previews import comment_command, discover, plan_command, render_command
+from previews import check_command, comment_command, discover_command, plan_command, render_command
 
 SUBCOMMANDS = [
     plan_command,
+    check_command,
     render_command,
     comment_command,
-    discover,
+    discover_command,
 ]
 
 EXIT_BAD_INPUT = 1
@@ -22,7 +26,7 @@ EXIT_BAD_INPUT = 1
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m previews",
+        prog="entra-consent",
         description="Consent previews for entra-consent stacks: what access changes, for whom.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -31,10 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def command(run: Callable[[argparse.Namespace], int] | str) -> Callable[[argparse.Namespace], int]:
+    if callable(run):
+        return run
+    module, _, name = run.partition(":")
+    found: Callable[[argparse.Namespace], int] = getattr(importlib.import_module(module), name)
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        code: int = args.run(args)
+        code: int = command(args.run)(args)
     except ConfigurationError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from catalog.problems import ConfigurationError
 from components.planner import plan_consent
-from components.settings import load_stack
-from components.stack_file import read_stack_config, stack_file_name
+from components.stack_file import load_stack, read_stack_config, stack_file_name
 from previews.git_base import catalogue_files_now, checkout_base
 from previews.matrix import PlanDocument, build_matrix
 from previews.plan_diff import CatalogueEffect, PlanDiffDocument, diff_plans

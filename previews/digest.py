@@ -120,7 +120,7 @@ def read_policy_events(path: Path) -> list[PolicyEvent]:
             continue
         try:
             data = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             problems.append(Problem(file, f"line {number}", "not a JSON engine event"))
             continue
         try:

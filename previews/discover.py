@@ -1,4 +1,4 @@
-"""`python -m previews discover`: read the tenant's current consent for a stack's catalogue apps
+"""`entra-consent discover` (`python -m previews discover`): read the tenant's current consent for a stack's catalogue apps
 (GET requests only), compare it with the stack's plan, and write the drift report (Markdown and
 JSON), the tenant snapshot and the `pulumi import --file` document."""
 
@@ -6,22 +6,27 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from catalog.problems import ConfigurationError, Problem, problems_from_validation
 from catalog.yamlfile import read_yaml
-from components.settings import load_stack
-from components.stack_file import read_stack_config, stack_file_name
+from components.stack_file import load_stack, read_stack_config, stack_file_name
+from previews.discover_command import (
+    EXIT_DRIFT,
+    EXIT_FAILED,
+    EXIT_OK,
+    IMPORT_FILE,
+    REPORT_JSON,
+    REPORT_MARKDOWN,
+    SNAPSHOT_FILE,
+)
 from previews.discover_tenant import TenantSnapshot, read_tenant
 from previews.drift import compare
 from previews.drift_markdown import render
 from previews.graph_client import (
     GRAPH_TOKEN_ENV,
-    GRAPH_URL_ENV,
-    NATIONAL_CLOUDS,
     GraphClient,
     GraphError,
     Progress,
@@ -30,73 +35,10 @@ from previews.graph_client import (
     graph_url_from,
     token_tenant,
 )
+from previews.graph_settings import MIB
 from previews.import_file import build_import
-from previews.stack_args import add_stack_arguments
 
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_DRIFT = 2
 DEFAULT_PROJECT = "entra-consent"
-
-SNAPSHOT_FILE = "tenant.json"
-REPORT_JSON = "drift.json"
-REPORT_MARKDOWN = "drift.md"
-IMPORT_FILE = "import.json"
-
-
-def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser(
-        "discover",
-        help="read the tenant's consent (read-only), report drift, write a pulumi import file",
-        description=__doc__,
-    )
-    configure_parser(parser)
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    add_stack_arguments(parser)
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help=f"folder for {REPORT_MARKDOWN}, {REPORT_JSON}, {IMPORT_FILE} and {SNAPSHOT_FILE} "
-        "(default: discovered/<stack>)",
-    )
-    parser.add_argument(
-        "--graph-url",
-        metavar="URL",
-        help=f"Microsoft Graph base URL, or one of {', '.join(NATIONAL_CLOUDS)} "
-        f"(default: ${GRAPH_URL_ENV}, else {NATIONAL_CLOUDS['public']})",
-    )
-    parser.add_argument(
-        "--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)"
-    )
-    parser.add_argument(
-        "--max-retries",
-        type=int,
-        default=6,
-        metavar="N",
-        help="retries of a throttled (429), failing (5xx) or timed-out request (default 6)",
-    )
-    parser.add_argument(
-        "--snapshot",
-        type=Path,
-        metavar="FILE",
-        help=f"compare an earlier {SNAPSHOT_FILE} instead of reading the tenant",
-    )
-    parser.add_argument(
-        "--existing-stack",
-        action="store_true",
-        help="the stack already holds its EnterpriseApp components (after a first pulumi up): "
-        "the import file names them by URN instead of creating them",
-    )
-    parser.add_argument(
-        "--fail-on-drift",
-        action="store_true",
-        help=f"exit {EXIT_DRIFT} when the tenant differs from the plan (scheduled drift check)",
-    )
-    parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
-    parser.set_defaults(run=run)
 
 
 def project_name(project_dir: Path) -> str:
@@ -113,11 +55,11 @@ def project_name(project_dir: Path) -> str:
 def load_snapshot(path: Path) -> TenantSnapshot:
     file = str(path)
     try:
-        text = path.read_text("utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigurationError([Problem(file, "", f"cannot read ({exc.strerror})")]) from None
     try:
-        return TenantSnapshot.model_validate_json(text)
+        return TenantSnapshot.model_validate_json(raw)
     except ValidationError as exc:
         raise ConfigurationError(problems_from_validation(exc, file)) from None
 
@@ -169,6 +111,10 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
                 token,
                 timeout_s=args.timeout,
                 max_retries=args.max_retries,
+                max_wait_s=args.max_wait,
+                deadline_s=args.deadline,
+                max_pages=args.max_pages,
+                max_bytes=args.max_mib * MIB,
                 progress=progress,
             ) as client:
                 snapshot = read_tenant(client, catalogue, settings, settings.tenant_id)
@@ -207,14 +153,3 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
     if args.fail_on_drift and not report.in_sync:
         return EXIT_DRIFT
     return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m previews.discover`: the same as `python -m previews discover`."""
-    from previews.__main__ import main as dispatch
-
-    return dispatch(["discover", *(sys.argv[1:] if argv is None else argv)])
-
-
-if __name__ == "__main__":
-    sys.exit(main())

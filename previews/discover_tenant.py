@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
@@ -19,7 +18,33 @@ from components.principals import (
     referenced_users,
 )
 from components.settings import StackSettings
+from previews.discover_records import (
+    AssignmentRecord,
+    Fields,
+    GrantRecord,
+    GroupRecord,
+    ServicePrincipalRecord,
+    Strict,
+    UserRecord,
+    assignment,
+    grant,
+    service_principal,
+    user,
+)
 from previews.graph_client import GraphClient
+from previews.graph_errors import clean
+
+__all__ = [  # the records are defined in previews.discover_records
+    "AssignmentRecord",
+    "GrantRecord",
+    "GroupRecord",
+    "ServicePrincipalRecord",
+    "TenantReader",
+    "TenantSnapshot",
+    "UserRecord",
+    "odata_string",
+    "read_tenant",
+]
 
 # Values per `in (...)` filter: Graph caps the expressions of a directory query's $filter.
 FILTER_CHUNK = 15
@@ -30,52 +55,6 @@ _GRANT_FIELDS = "id,clientId,consentType,principalId,resourceId,scope"
 _ASSIGNMENT_FIELDS = "id,appRoleId,principalId,principalType,principalDisplayName,resourceId"
 _USER_FIELDS = "id,userPrincipalName"
 _USER_TYPE = "#microsoft.graph.user"
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ServicePrincipalRecord(Strict):
-    id: str
-    app_id: str
-    display_name: str = ""
-    app_role_assignment_required: bool | None = None
-    tags: list[str] = Field(default_factory=list)
-    notes: str | None = None
-
-
-class GrantRecord(Strict):
-    id: str
-    client_id: str
-    resource_id: str
-    consent_type: Literal["AllPrincipals", "Principal"]
-    principal_id: str | None = None
-    scope: str = ""
-
-    def scopes(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.scope.split())))
-
-
-class AssignmentRecord(Strict):
-    id: str
-    resource_id: str
-    principal_id: str
-    principal_type: str
-    app_role_id: str
-    principal_display_name: str | None = None
-
-
-class UserRecord(Strict):
-    id: str
-    user_principal_name: str
-
-
-class GroupRecord(Strict):
-    ref: str = Field(description="The reference as written in the stack's config.")
-    id: str
-    display_name: str
-    user_ids: list[str] = Field(description="Transitive members that are users.")
 
 
 class TenantSnapshot(Strict):
@@ -118,48 +97,9 @@ def _in_filter(prop: str, values: list[str]) -> str:
     return f"{prop} in ({', '.join(odata_string(v) for v in values)})"
 
 
-def _lower(value: Any) -> str:
-    return str(value or "").lower()
-
-
-def _sp(item: dict[str, Any]) -> ServicePrincipalRecord:
-    required = item.get("appRoleAssignmentRequired")
-    return ServicePrincipalRecord(
-        id=_lower(item.get("id")),
-        app_id=_lower(item.get("appId")),
-        display_name=str(item.get("displayName") or ""),
-        app_role_assignment_required=required if isinstance(required, bool) else None,
-        tags=[str(t) for t in item.get("tags") or []],
-        notes=item.get("notes"),
-    )
-
-
-def _grant(item: dict[str, Any]) -> GrantRecord:
-    return GrantRecord(
-        id=str(item.get("id") or ""),
-        client_id=_lower(item.get("clientId")),
-        resource_id=_lower(item.get("resourceId")),
-        consent_type=item.get("consentType", "AllPrincipals"),
-        principal_id=_lower(item.get("principalId")) or None,
-        scope=str(item.get("scope") or ""),
-    )
-
-
-def _assignment(item: dict[str, Any]) -> AssignmentRecord:
-    return AssignmentRecord(
-        id=str(item.get("id") or ""),
-        resource_id=_lower(item.get("resourceId")),
-        principal_id=_lower(item.get("principalId")),
-        principal_type=str(item.get("principalType") or ""),
-        app_role_id=_lower(item.get("appRoleId")),
-        principal_display_name=item.get("principalDisplayName"),
-    )
-
-
-def _user(item: dict[str, Any]) -> UserRecord:
-    return UserRecord(
-        id=_lower(item.get("id")), user_principal_name=str(item.get("userPrincipalName") or "")
-    )
+def _name(sp: ServicePrincipalRecord) -> str:
+    """The service principal as progress and messages name it (its display name is Graph's)."""
+    return clean(sp.display_name, 80) or sp.app_id
 
 
 class TenantReader:
@@ -168,27 +108,34 @@ class TenantReader:
         self.problems: list[str] = []
         self._member_users: list[UserRecord] = []
 
+    def _records(
+        self, path: str, params: dict[str, str], what: str, *, absent_ok: bool = False
+    ) -> Iterator[Fields]:
+        """The items of a listing, each to be read field by field (see discover_records)."""
+        items = self.client.get_all(path, params, what, absent_ok=absent_ok)
+        for index, item in enumerate(items, 1):
+            yield Fields(path, index, item, self.problems)
+
     def service_principals(self, prop: str, values: Iterable[str]) -> list[ServicePrincipalRecord]:
         found: list[ServicePrincipalRecord] = []
         for chunk in _chunks(sorted(set(values))):
             params = {"$filter": _in_filter(prop, chunk), "$select": _SP_FIELDS}
-            found.extend(
-                _sp(i)
-                for i in self.client.get_all("servicePrincipals", params, "service principals")
-            )
+            records = self._records("servicePrincipals", params, "service principals")
+            found.extend(map(service_principal, records))
         return found
 
     def grants(self, sp: ServicePrincipalRecord) -> list[GrantRecord]:
+        """Empty when the service principal was deleted since it was listed (404)."""
         path = f"servicePrincipals/{sp.id}/oauth2PermissionGrants"
         params = {"$select": _GRANT_FIELDS}
-        what = f"grants of {sp.display_name or sp.app_id}"
-        return [_grant(i) for i in self.client.get_all(path, params, what)]
+        what = f"grants of {_name(sp)}"
+        return list(map(grant, self._records(path, params, what, absent_ok=True)))
 
     def assignments(self, sp: ServicePrincipalRecord) -> list[AssignmentRecord]:
         path = f"servicePrincipals/{sp.id}/appRoleAssignedTo"
         params = {"$select": _ASSIGNMENT_FIELDS, "$top": "999"}
-        what = f"assignments to {sp.display_name or sp.app_id}"
-        return [_assignment(i) for i in self.client.get_all(path, params, what)]
+        what = f"assignments to {_name(sp)}"
+        return list(map(assignment, self._records(path, params, what, absent_ok=True)))
 
     def users(self, upns: Iterable[str], ids: Iterable[str]) -> list[UserRecord]:
         upns, ids = sorted(set(upns)), sorted(set(ids))
@@ -197,25 +144,27 @@ class TenantReader:
             wanted_upns = {u.lower() for u in upns}
             wanted_ids = set(ids)
             return [
-                user
-                for user in map(_user, self.client.get_all("users", params, "users"))
-                if user.id in wanted_ids or user.user_principal_name.lower() in wanted_upns
+                found
+                for found in map(user, self._records("users", params, "users"))
+                if found.id in wanted_ids or found.user_principal_name.lower() in wanted_upns
             ]
         found: list[UserRecord] = []
         for prop, values in (("userPrincipalName", upns), ("id", ids)):
             for chunk in _chunks(values):
                 params = {"$filter": _in_filter(prop, chunk), "$select": _USER_FIELDS}
-                found.extend(_user(i) for i in self.client.get_all("users", params, "users"))
+                found.extend(map(user, self._records("users", params, "users")))
         return found
 
     def group(self, ref: str) -> GroupRecord | None:
         if is_guid(ref):
-            item = self.client.get(f"groups/{ref.lower()}", {"$select": "id,displayName"})
+            path = f"groups/{ref.lower()}"
+            item = self.client.get(path, {"$select": "id,displayName"})
             if item is None:
                 return None
+            found = Fields(path, 1, item, self.problems)
         else:
             params = {"$filter": f"displayName eq {odata_string(ref)}", "$select": "id,displayName"}
-            matches = list(self.client.get_all("groups", params, f"group {ref}"))
+            matches = list(self._records("groups", params, f"group {ref}"))
             if not matches:
                 return None
             if len(matches) > 1:
@@ -223,21 +172,21 @@ class TenantReader:
                     f"group {ref!r}: {len(matches)} groups have this name (name it by object id)"
                 )
                 return None
-            item = matches[0]
-        group_id = _lower(item.get("id"))
+            found = matches[0]
+        group_id = found.id()
         path = f"groups/{group_id}/transitiveMembers"
         params = {"$select": _USER_FIELDS, "$top": "999"}
         members = [
-            m
-            for m in self.client.get_all(path, params, f"members of {ref}")
-            if m.get("@odata.type") == _USER_TYPE
+            user(m)
+            for m in self._records(path, params, f"members of {ref}", absent_ok=True)
+            if m.text("@odata.type", "the member's type, e.g. " + _USER_TYPE) == _USER_TYPE
         ]
-        self._member_users.extend(_user(m) for m in members)
+        self._member_users.extend(members)
         return GroupRecord(
             ref=ref,
             id=group_id,
-            display_name=str(item.get("displayName") or ""),
-            user_ids=sorted({_lower(m.get("id")) for m in members}),
+            display_name=found.cosmetic("displayName") or "",
+            user_ids=sorted({m.id for m in members}),
         )
 
     def read(

@@ -7,9 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-import yaml
-
 from catalog.problems import ConfigurationError, Problem
+from catalog.yamlfile import parse_yaml
 from components.stack_file import stack_file_name
 
 DEFAULT_CATALOG = "catalog"
@@ -80,10 +79,7 @@ def checkout_base(project_dir: Path, stack: str, ref: str, into: Path) -> BaseCh
 def _catalog_setting(stack_text: bytes) -> str:
     """`entra-consent:catalog` as written, or the default; the settings checks report any
     problem with it when the base is planned."""
-    try:
-        data = yaml.safe_load(stack_text)
-    except yaml.YAMLError:
-        return DEFAULT_CATALOG
+    data, _ = parse_yaml(stack_text, "")
     config = data.get("config") if isinstance(data, dict) else None
     value = config.get("entra-consent:catalog") if isinstance(config, dict) else None
     return value if isinstance(value, str) and value else DEFAULT_CATALOG

@@ -2,6 +2,9 @@
 `Retry-After`, transient 5xx and network retries, timeouts, a configurable base URL (national
 clouds, the tests' local server) and pluggable credentials.
 
+Bounded (previews.graph_paging): a deadline, one waiting budget and byte caps for the whole
+discovery; listings are read whole or fail. Credentials: previews.graph_credentials.
+
 httpx + azure-identity rather than msgraph-sdk: discovery needs a handful of GET endpoints, and
 the full SDK installs at about 470 MB and imports slowly; azure-identity alone gives every
 credential the project needs (Azure CLI, OIDC workload identity, managed identity).
@@ -9,105 +12,67 @@ credential the project needs (Azure CLI, OIDC workload identity, managed identit
 
 from __future__ import annotations
 
-import base64
-import binascii
-import email.utils
 import json
 import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import httpx
 
-PUBLIC_GRAPH_URL = "https://graph.microsoft.com/v1.0"
-# National clouds (Microsoft Graph deployments); the token authority is set separately, e.g.
-# AZURE_AUTHORITY_HOST=https://login.microsoftonline.us for azure-identity.
-NATIONAL_CLOUDS = {
-    "public": "https://graph.microsoft.com/v1.0",
-    "usgov": "https://graph.microsoft.us/v1.0",
-    "usgov-dod": "https://dod-graph.microsoft.us/v1.0",
-    "china": "https://microsoftgraph.chinacloudapi.cn/v1.0",
-}
-GRAPH_URL_ENV = "ENTRA_CONSENT_GRAPH_URL"
-# A bearer token obtained elsewhere (tests, or `az account get-access-token --resource-type
-# ms-graph`); when set, azure-identity is not used.
-GRAPH_TOKEN_ENV = "ENTRA_CONSENT_GRAPH_TOKEN"
+from previews.graph_credentials import (
+    AzureIdentityToken,
+    StaticToken,
+    TokenProvider,
+    default_token_provider,
+    token_scope,
+    token_tenant,
+)
+from previews.graph_errors import GraphError, clean, connect_failure, describe, quoted
+from previews.graph_paging import (
+    MAX_RESPONSE_BYTES,
+    Budget,
+    Listing,
+    Reading,
+    retry_after_seconds,
+    url_key,
+)
+from previews.graph_settings import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_MAX_MIB,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_MAX_WAIT_S,
+    GRAPH_TOKEN_ENV,
+    GRAPH_URL_ENV,
+    MIB,
+    NATIONAL_CLOUDS,
+    PUBLIC_GRAPH_URL,
+)
+
+__all__ = [  # the names other modules import from here
+    "GRAPH_TOKEN_ENV",
+    "GRAPH_URL_ENV",
+    "NATIONAL_CLOUDS",
+    "AzureIdentityToken",
+    "GraphClient",
+    "GraphError",
+    "Progress",
+    "StaticToken",
+    "TokenProvider",
+    "check_base_url",
+    "default_token_provider",
+    "graph_url_from",
+    "retry_after_seconds",
+    "token_scope",
+    "token_tenant",
+]
+
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-_REFRESH_MARGIN_S = 300
-
-
-class GraphError(Exception):
-    """A Graph request that failed for good: one line, with what to do."""
-
-
-class TokenProvider(Protocol):
-    def __call__(self) -> str: ...
-
-
-@dataclass
-class StaticToken:
-    token: str
-
-    def __call__(self) -> str:
-        return self.token
-
-
-@dataclass
-class AzureIdentityToken:
-    """DefaultAzureCredential (environment / workload identity OIDC / managed identity / Azure
-    CLI / ...), cached until five minutes before expiry: some credentials (Azure CLI) do not
-    cache, and a large tenant takes hundreds of requests."""
-
-    scope: str
-    _credential: Any = None
-    _token: str = ""
-    _expires_on: float = 0.0
-
-    def __call__(self) -> str:
-        if self._token and time.time() < self._expires_on - _REFRESH_MARGIN_S:
-            return self._token
-        if self._credential is None:
-            from azure.identity import DefaultAzureCredential  # slow import: only when used
-
-            self._credential = DefaultAzureCredential(exclude_interactive_browser_credential=True)
-        access = self._credential.get_token(self.scope)
-        self._token, self._expires_on = access.token, float(access.expires_on)
-        return self._token
-
-
-def token_scope(base_url: str) -> str:
-    """`https://graph.microsoft.us/v1.0` -> `https://graph.microsoft.us/.default`."""
-    parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}/.default"
-
-
-def default_token_provider(base_url: str, env: Mapping[str, str] | None = None) -> TokenProvider:
-    env = os.environ if env is None else env
-    token = env.get(GRAPH_TOKEN_ENV, "").strip()
-    if token:
-        return StaticToken(token)
-    return AzureIdentityToken(token_scope(base_url))
-
-
-def token_tenant(token: str) -> str | None:
-    """The `tid` claim of a JWT access token (not verified: Graph verifies it; this only
-    catches a credential logged in to another tenant). None when the token is not a JWT."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
-    payload = parts[1] + "=" * (-len(parts[1]) % 4)
-    try:
-        claims = json.loads(base64.urlsafe_b64decode(payload))
-    except (binascii.Error, ValueError):
-        return None
-    tid = claims.get("tid") if isinstance(claims, dict) else None
-    return tid.lower() if isinstance(tid, str) else None
 
 
 def check_base_url(base_url: str) -> str:
@@ -120,22 +85,6 @@ def check_base_url(base_url: str) -> str:
             f"graph url {base_url!r}: plain http is allowed for loopback test servers only (use https)"
         )
     return base_url.rstrip("/")
-
-
-def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """`Retry-After` as delta-seconds or an HTTP date; None when absent or unreadable."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 @dataclass
@@ -178,7 +127,8 @@ class RequestStats:
 
 
 class GraphClient:
-    """GET-only by construction: there is no method that sends anything else."""
+    """GET-only by construction: there is no method that sends anything else. Bounded by a
+    `Budget` (deadline, total waiting, bytes) for the client's whole life: one discovery."""
 
     def __init__(
         self,
@@ -187,17 +137,25 @@ class GraphClient:
         *,
         timeout_s: float = 30.0,
         max_retries: int = 6,
-        max_wait_s: float = 300.0,
+        max_wait_s: float = DEFAULT_MAX_WAIT_S,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+        max_pages: int = DEFAULT_MAX_PAGES,
+        max_bytes: int = DEFAULT_MAX_MIB * MIB,
+        max_response_bytes: int = MAX_RESPONSE_BYTES,
         progress: Progress | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self._origin = urlsplit(self.base_url)
         self._token = token
+        self._timeout_s = timeout_s
         self._max_retries = max_retries
-        self._max_wait_s = max_wait_s
+        self._max_pages = max_pages
         self._sleep = sleep
+        self.budget = Budget(deadline_s, max_wait_s, max_bytes, max_response_bytes, clock)
+        self.budget.start()
         self.progress = progress or Progress(stream=None)
         self.stats = RequestStats()
         self._http = httpx.Client(
@@ -218,10 +176,16 @@ class GraphClient:
 
     def _url(self, path_or_url: str) -> str:
         if path_or_url.startswith(("https://", "http://")):
-            parts = urlsplit(path_or_url)
+            try:
+                parts = urlsplit(path_or_url)
+                httpx.URL(path_or_url)
+            except (ValueError, httpx.InvalidURL):
+                message = f"graph: a link Graph sent is not a URL: {quoted(path_or_url, 100)}"
+                raise GraphError(message) from None
             if (parts.scheme, parts.netloc) != (self._origin.scheme, self._origin.netloc):
                 raise GraphError(
-                    f"graph: refusing to follow a link to {parts.netloc} (not {self._origin.netloc})"
+                    f"graph: refusing to follow a link to {clean(parts.netloc, 100)} "
+                    f"(not {self._origin.netloc})"
                 )
             return path_or_url
         return f"{self.base_url}/{path_or_url.lstrip('/')}"
@@ -229,26 +193,44 @@ class GraphClient:
     def _backoff(self, attempt: int) -> float:
         return float(min(2**attempt, 60))
 
+    def _fetch(
+        self, url: str, params: Mapping[str, str] | None, shown: str
+    ) -> tuple[int, httpx.Headers, bytes]:
+        """One GET, its body read in chunks within the byte limits and the deadline."""
+        timeout = max(min(self._timeout_s, self.budget.remaining_s()), 0.001)
+        headers = {"Authorization": f"Bearer {self._token()}"}
+        with self._http.stream(
+            "GET", url, params=params, headers=headers, timeout=timeout
+        ) as response:
+            content = self.budget.read_body(response, shown)
+            return response.status_code, response.headers, content
+
     def get(self, path: str, params: Mapping[str, str] | None = None) -> dict[str, Any] | None:
         """One GET, retried when transient. None for 404 (the object does not exist)."""
         url = self._url(path)
-        shown = urlsplit(url).path
+        shown = clean(urlsplit(url).path, 200)
+        self.budget.reading = Reading(shown)
+        return self._get(url, params, shown)
+
+    def _get(self, url: str, params: Mapping[str, str] | None, shown: str) -> dict[str, Any] | None:
         attempt = 0
         while True:
+            self.budget.check_time(shown)
             self.stats.requests += 1
+            self.budget.requests += 1
             try:
-                response = self._http.get(
-                    url, params=params, headers={"Authorization": f"Bearer {self._token()}"}
-                )
+                status, headers, content = self._fetch(url, params, shown)
             except httpx.TimeoutException as exc:
                 reason, wait = f"timed out ({type(exc).__name__})", self._backoff(attempt)
             except httpx.TransportError as exc:
-                reason, wait = f"network error ({exc})", self._backoff(attempt)
+                fatal = connect_failure(exc, urlsplit(url).netloc)
+                if fatal:
+                    raise GraphError(fatal) from None
+                reason, wait = f"network error ({clean(exc, 200)})", self._backoff(attempt)
             else:
-                status = response.status_code
                 if status == 200:
                     try:
-                        body = response.json()
+                        body = json.loads(content)
                     except ValueError:
                         body = None
                     if not isinstance(body, dict):
@@ -257,69 +239,62 @@ class GraphClient:
                 if status == 404:
                     return None
                 if status not in RETRYABLE_STATUS:
-                    raise GraphError(f"graph: GET {shown}: {_describe(response)}")
-                after = retry_after_seconds(response.headers.get("Retry-After"))
+                    raise GraphError(f"graph: GET {shown}: {describe(status, content)}")
+                after = retry_after_seconds(headers.get("Retry-After"))
                 wait = after if after is not None else self._backoff(attempt)
                 reason = "throttled (429)" if status == 429 else f"HTTP {status}"
             if attempt >= self._max_retries:
                 raise GraphError(
                     f"graph: GET {shown}: {reason}, still failing after {attempt + 1} attempts (try again later)"
                 )
-            wait = min(wait, self._max_wait_s)
+            self.budget.check_wait(wait, shown, reason)
             self.progress.note(f"GET {shown}: {reason}; retrying in {wait:g} s")
             self.stats.retries += 1
             self.stats.waited_s += wait
+            self.budget.waited_s += wait
             self._sleep(wait)
             attempt += 1
 
     def get_all(
-        self, path: str, params: Mapping[str, str] | None = None, what: str = ""
+        self,
+        path: str,
+        params: Mapping[str, str] | None = None,
+        what: str = "",
+        *,
+        absent_ok: bool = False,
     ) -> Iterator[dict[str, Any]]:
         """Every item of a collection, following `@odata.nextLink` (which carries the query).
-        A missing collection (404) yields nothing."""
-        label = what or path
-        pages = items = 0
-        url: str | None = path
-        query: Mapping[str, str] | None = params
-        while url is not None:
-            body = self.get(url, query)
+
+        A 404 on the first page is an error, or, with `absent_ok` (the collection of an object
+        that may have been deleted since it was read), an empty listing. A 404 on a later page,
+        a page without a `value` list, a link back to a page already read or more than
+        `max_pages` pages is an error: a listing is read whole or not at all."""
+        url = self._url(path)
+        shown = clean(urlsplit(url).path, 200)
+        reading = Reading(clean(what, 120) if what else shown)
+        listing = Listing(reading, shown, self._max_pages)
+        query = params
+        listing.follow(url_key(url, query))
+        while True:
+            self.budget.reading = reading
+            body = self._get(url, query, shown)
             if body is None:
+                if reading.pages == 0 and absent_ok:
+                    break
+                if reading.pages == 0:
+                    raise GraphError(
+                        f"graph: GET {shown}: not found (404): {reading.what} does not exist "
+                        f"(check --graph-url: it ends with the API version, e.g. {PUBLIC_GRAPH_URL})"
+                    )
+                raise listing.gone()
+            yield from listing.items(body)
+            self.progress.page(reading.what, reading.pages, reading.items)
+            link = listing.next_link(body)
+            if link is None:
                 break
-            pages += 1
-            values = body.get("value", [])
-            if not isinstance(values, list):
-                raise GraphError(f"graph: GET {path}: 'value' is not a list")
-            for item in values:
-                if isinstance(item, dict):
-                    items += 1
-                    yield item
-            self.progress.page(label, pages, items)
-            link = body.get("@odata.nextLink")
-            url, query = (link, None) if isinstance(link, str) and link else (None, None)
-        self.progress.done(label, pages, items)
-
-
-_HINTS = {
-    401: "the credential was refused (log in again: az login, or check the workload identity)",
-    403: "the identity lacks read permissions (grant Directory.Read.All, or Application.Read.All, "
-    "DelegatedPermissionGrant.Read.All, User.Read.All and GroupMember.Read.All)",
-}
-
-
-def _describe(response: httpx.Response) -> str:
-    code, message = "", ""
-    try:
-        error = response.json().get("error", {})
-        code, message = str(error.get("code", "")), str(error.get("message", ""))
-    except (ValueError, AttributeError):
-        pass
-    text = f"HTTP {response.status_code}"
-    if code:
-        text += f" {code}"
-    if message:
-        text += f": {message}"
-    hint = _HINTS.get(response.status_code)
-    return f"{text} ({hint})" if hint else text
+            url, query = self._url(link), None
+            listing.follow(url_key(url))
+        self.progress.done(reading.what, reading.pages, reading.items)
 
 
 def graph_url_from(arg: str | None, env: Mapping[str, str] | None = None) -> str:

@@ -10,6 +10,10 @@ from pathlib import Path
 
 def add_stack_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    add_project_dir_argument(parser)
+
+
+def add_project_dir_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--project-dir",
         type=Path,

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from components.planner import plan_consent
-from components.settings import load_stack
-from components.stack_file import read_stack_config, stack_file_name
+from components.stack_file import load_stack, read_stack_config, stack_file_name
 from previews.matrix import PlanDocument, build_matrix
 
 

@@ -14,7 +14,8 @@ from catalog.catalogue import Catalogue, load_catalogue
 from catalog.guid import DEFAULT_APP_ROLE_ID
 from components.planner import TENANT, AppPlan, ConsentPlan, Grant, Target, plan_consent
 from components.principals import ResolvedGroup, ResolvedPrincipals, index_users
-from components.settings import StackSettings, settings_problems
+from components.settings import StackSettings
+from components.settings_checks import settings_problems
 from tests.support.mock_runtime import ROOT, fake_id
 
 GRAPH = "microsoft-graph"

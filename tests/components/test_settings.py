@@ -10,7 +10,9 @@ import pytest
 
 from catalog.catalogue import Catalogue
 from catalog.problems import ConfigurationError
-from components.settings import load_stack, settings_from_config, settings_problems
+from components.settings import settings_from_config
+from components.settings_checks import settings_problems
+from components.stack_file import load_stack
 from tests.support.mock_runtime import ROOT, runtime_config
 
 FILE = "Pulumi.test.yaml"
@@ -82,6 +84,20 @@ CASES: dict[str, dict[str, Any]] = {
     "unknown-app": {A: {"m365-jira-mails": {"hide": True}}},
     "app-settings-without-feature": {A: {"m365-jira-todo": {"hide": True}}},
     "unknown-app-role": {A: {"m365-jira-teams": {"app_role": "reader"}}},
+    "tenant-id-with-trailing-newline": {"azuread:tenantId": BASE["azuread:tenantId"] + "\n"},
+    "strings-for-booleans": {
+        F: {"teams": {"consent": "tenant", "groups": ["Jira Users"], "assign": "yes"}},
+        A: {"m365-jira-teams": {"hide": "true", "assignment_required": 1}},
+    },
+    "blank-padded-and-invisible-names": {
+        F: {
+            "calendar": {
+                "consent": "principals",
+                "users": [" ", "adele@contoso.com ", "ad\u200bele@contoso.com"],
+                "groups": ["Jira\u202eUsers", "\u2060", "Jira\nUsers"],
+            }
+        }
+    },
 }
 
 EXPECTED: dict[str, list[str]] = {
@@ -168,6 +184,22 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "unknown-app-role": [
         "Pulumi.test.yaml: entra-consent:apps.m365-jira-teams.app_role: unknown role (the catalogue lists: none, so omit it)",
+    ],
+    "tenant-id-with-trailing-newline": [
+        "Pulumi.test.yaml: azuread:tenantId: malformed GUID '11111111-2222-3333-4444-555555555555\\n' (write it as 8-4-4-4-12 hexadecimal digits)",
+    ],
+    "strings-for-booleans": [
+        "Pulumi.test.yaml: entra-consent:features.teams.assign: must be true or false (got 'yes')",
+        "Pulumi.test.yaml: entra-consent:apps.m365-jira-teams.assignment_required: must be true or false (got 1)",
+        "Pulumi.test.yaml: entra-consent:apps.m365-jira-teams.hide: must be true or false (got 'true')",
+    ],
+    "blank-padded-and-invisible-names": [
+        "Pulumi.test.yaml: entra-consent:features.calendar.users[0]: blank name (remove it or write the name)",
+        "Pulumi.test.yaml: entra-consent:features.calendar.users[1]: 'adele@contoso.com ' has spaces at the start or end (remove them)",
+        "Pulumi.test.yaml: entra-consent:features.calendar.users[2]: 'ad\\u200bele@contoso.com' holds the invisible character U+200B (retype the name without it)",
+        "Pulumi.test.yaml: entra-consent:features.calendar.groups[0]: 'Jira\\u202eUsers' holds the invisible character U+202E (retype the name without it)",
+        "Pulumi.test.yaml: entra-consent:features.calendar.groups[1]: '\\u2060' holds the invisible character U+2060 (retype the name without it)",
+        "Pulumi.test.yaml: entra-consent:features.calendar.groups[2]: 'Jira\\nUsers' holds the invisible character U+000A (retype the name without it)",
     ],
 }
 
@@ -279,8 +311,18 @@ def test_missing_catalogue_folder() -> None:
     with pytest.raises(ConfigurationError) as caught:
         load_stack(runtime_config(raw), ROOT, FILE)
     assert [str(p) for p in caught.value.problems] == [
-        "no-such-catalogue: catalogue folder not found (check entra-consent:catalog)",
+        "Pulumi.test.yaml: entra-consent:catalog: no catalogue folder 'no-such-catalogue' next to this file (name the folder that holds apis/ and apps/, relative to the project)",
     ]
+
+
+def test_catalogue_setting_that_is_no_path_at_all() -> None:
+    raw = config(**{"entra-consent:catalog": "cat\x00alog" + "/x" * 3000})
+    with pytest.raises(ConfigurationError) as caught:
+        load_stack(runtime_config(raw), ROOT, FILE)
+    [problem] = caught.value.problems
+    assert str(problem).startswith(
+        "Pulumi.test.yaml: entra-consent:catalog: no catalogue folder 'cat\\x00alog/x/x"
+    )
 
 
 def test_catalogue_named_by_invalid_settings_is_still_checked() -> None:
@@ -295,4 +337,41 @@ def test_catalogue_named_by_invalid_settings_is_still_checked() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "Pulumi.test.yaml: entra-consent:missing_principals: Input should be 'fail' or 'skip' (got 'ignore')",
         "tests/catalog/bad/unknown-app/apps/vendor.yaml: features.demo-mail.app: unknown app 'dmeo' (known: demo)",
+    ]
+
+
+def test_format_problems_do_not_hide_the_checks_against_the_catalogue() -> None:
+    """Every layer at once: a bad value in one feature, a bad top-level value and a missing
+    tenant id do not hide what the catalogue says about the features that are well formed."""
+    raw: dict[str, Any] = {
+        F: {
+            "teams": {"consent": "tenant", "colour": "blue"},
+            "email": {"consent": "principals", "users": ["adele"]},
+            "meetings": {"consent": "tenant", "optional_scopes": ["Group.ReadWrite.All"]},
+        },
+        "entra-consent:missing_principals": "ignore",
+    }
+    with pytest.raises(ConfigurationError) as caught:
+        load_stack(runtime_config(raw), ROOT, FILE)
+    assert [str(p) for p in caught.value.problems] == [
+        "Pulumi.test.yaml: azuread:tenantId: required key is missing (name the tenant this stack is for: pulumi config set azuread:tenantId <tenant id>; the program refuses to run signed in to any other)",
+        "Pulumi.test.yaml: entra-consent:features.teams.colour: unknown key (remove it or correct its spelling)",
+        "Pulumi.test.yaml: entra-consent:missing_principals: Input should be 'fail' or 'skip' (got 'ignore')",
+        "Pulumi.test.yaml: entra-consent:features.email.users[0]: 'adele' is neither a UPN nor an object id (write user@domain or the object id)",
+        "Pulumi.test.yaml: entra-consent:features.meetings.optional_scopes[0]: 'Group.ReadWrite.All' is not an optional scope of meetings (optional: Place.Read.All)",
+    ]
+
+
+def test_app_checks_wait_for_every_feature_to_be_well_formed() -> None:
+    """Without one of its features an app's settings would look orphaned: no guess is shown."""
+    raw = config(
+        **{
+            F: {"email": {"consent": "principals", "users": ["adele@contoso.com"], "assign": 1}},
+            A: {"m365-jira-mail": {"hide": True}},
+        }
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        load_stack(runtime_config(raw), ROOT, FILE)
+    assert [str(p) for p in caught.value.problems] == [
+        "Pulumi.test.yaml: entra-consent:features.email.assign: must be true or false (got 1)",
     ]

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from catalog.problems import ConfigurationError
-from components.settings import load_stack
-from components.stack_file import read_stack_config, stack_file_name
+from components.stack_file import load_stack, read_stack_config, stack_file_name
 from tests.support.mock_runtime import ROOT
 
 BAD = Path(__file__).resolve().parents[1] / "stacks" / "bad"
@@ -20,6 +19,16 @@ EXPECTED = {
     ],
     "not-a-mapping": ["Pulumi.not-a-mapping.yaml: must be a YAML mapping with a config key"],
     "config-list": ["Pulumi.config-list.yaml: config: must be a mapping of config keys"],
+    "alias-bomb": [
+        "Pulumi.alias-bomb.yaml: other:lol.f: line 11: more than 200000 values once aliases are expanded (write the values out, or use fewer aliases)"
+    ],
+    "non-utf8": [
+        "Pulumi.non-utf8.yaml: line 5: not UTF-8 text (byte 0xe9 at column 34; save the file as UTF-8)"
+    ],
+    "non-string-keys": [
+        "Pulumi.non-string-keys.yaml: entra-consent:features: line 7: a key must be a name, not a list or mapping",
+        'Pulumi.non-string-keys.yaml: entra-consent:features.2024: line 5: the key is read as int, not a name (put it in quotes: "2024")',
+    ],
     "invalid-yaml": [
         "Pulumi.invalid-yaml.yaml: line 5: not valid YAML: did not find expected ',' or '}'"
     ],

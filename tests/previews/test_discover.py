@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,14 +14,20 @@ import pytest
 
 from components.naming import ENTERPRISE_APP_TYPE, RESOURCE_API_TYPE, urn
 from components.stack_file import read_stack_config
-from previews.discover import main
+from previews.__main__ import main as dispatch
 from previews.drift import DriftReport
-from previews.graph_client import GRAPH_TOKEN_ENV
+from previews.graph_client import GRAPH_TOKEN_ENV, GraphClient
 from previews.import_file import ImportDocument
 from simtenant.graph import Fault, SimTenant
 from tests.previews.conftest import REPO
 from tests.previews.discover.seeding import TOKEN, SeededTenant, seed_tenant
 from tests.support.mock_runtime import FakeTenant, ProgramRun, run_program
+
+
+def main(args: list[str]) -> int:
+    """`entra-consent discover ARGS`, through the dispatcher as a user runs it."""
+    return dispatch(["discover", *args])
+
 
 EXAMPLE_TENANT = REPO / "tests" / "tenants" / "contoso.yaml"
 MAIL_APP = "e7185a25-9df9-4d05-b779-76b04bf46424"
@@ -437,19 +444,24 @@ def test_a_snapshot_of_another_tenant_is_refused(
     )
 
 
-def test_module_entry_point_is_the_discover_subcommand() -> None:
+def test_discover_help_loads_no_http_client() -> None:
+    """`--help` and the offline commands never import httpx or azure-identity: a venv without
+    them could print help, and `plan` starts faster."""
     import subprocess
     import sys
 
+    code = (
+        "import sys; from previews.__main__ import main\n"
+        "try:\n    main(['discover', '--help'])\nexcept SystemExit:\n    pass\n"
+        "main(['plan', '--stack', 'dev'])\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('httpx', 'azure', 'pulumi')))"
+    )
     result = subprocess.run(
-        [sys.executable, "-m", "previews.discover", "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("usage: python -m previews discover")
+    assert result.stdout.startswith("usage: entra-consent discover")
+    assert result.stdout.rstrip().endswith("[]")
 
 
 def test_credential_failures_are_one_line_with_what_to_do(
@@ -459,7 +471,8 @@ def test_credential_failures_are_one_line_with_what_to_do(
 
     from azure.core.exceptions import ClientAuthenticationError
 
-    from previews.discover import configure_parser, run
+    from previews.discover import run
+    from previews.discover_command import configure_parser
 
     def no_credential() -> str:
         raise ClientAuthenticationError(
@@ -477,3 +490,76 @@ def test_credential_failures_are_one_line_with_what_to_do(
         "credentials. (log in with az login, use workload identity or a managed identity, or set "
         "ENTRA_CONSENT_GRAPH_TOKEN)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("extra", "fault", "expected"),
+    [
+        (
+            [],
+            Fault("/oauth2PermissionGrants", status=404, page="2"),
+            r"^graph: GET /v1\.0/servicePrincipals/[0-9a-f-]+/oauth2PermissionGrants: page 2 of "
+            r"grants of .+ is gone \(404\) after 2 item\(s\) in 1 page\(s\): the listing is "
+            r"incomplete; run discover again$",
+        ),
+        (["--deadline", "0"], None, r"^graph: GET /v1\.0/servicePrincipals: discovery passed"),
+        (["--max-pages", "1"], None, r"has more than --max-pages 1 pages"),
+        (
+            ["--max-wait", "0.5"],
+            Fault("/v1.0/users", status=429, headers={"Retry-After": "1"}),
+            r"throttled \(429\); the next retry would wait 1 s, more than the 0\.5 s left",
+        ),
+    ],
+    ids=["404-mid-listing", "deadline", "max-pages", "max-wait"],
+)
+def test_a_failed_read_is_one_line_and_writes_nothing(
+    graph: SimTenant,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extra: list[str],
+    fault: Fault | None,
+    expected: str,
+) -> None:
+    if fault is not None:
+        graph.faults.append(fault)
+    out = tmp_path / "out"
+    assert discover(graph, out, "--quiet", *extra, monkeypatch=monkeypatch) == 1
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    assert re.search(expected, err.strip()), err
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_an_odd_record_is_one_line_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import functools
+
+    import httpx
+
+    from previews import discover as command
+
+    odd = {"id": "sp1", "appId": "e7185a25-9df9-4d05-b779-76b04bf46424", "tags": 5}
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"value": [odd]}))
+    monkeypatch.setattr(command, "GraphClient", functools.partial(GraphClient, transport=transport))
+    monkeypatch.setenv(GRAPH_TOKEN_ENV, TOKEN)
+    out = tmp_path / "out"
+    args = ["--stack", STACK, "--project-dir", str(REPO), "--out", str(out), "--quiet"]
+    assert main(args) == 1
+    assert capsys.readouterr().err == (
+        "graph: GET servicePrincipals: record 1 (id 'sp1'): tags is 5 (expected a list of text)\n"
+    )
+    assert not out.exists()
+
+
+def test_the_bounds_are_options_with_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    helps = " ".join(capsys.readouterr().out.split())
+    for option in ("--deadline SECONDS", "--max-wait SECONDS", "--max-pages N", "--max-mib MIB"):
+        assert option in helps
+    assert "(default 900)" in helps and "(default 300)" in helps
+    with pytest.raises(SystemExit):
+        main(["--stack", STACK, "--deadline", "soon"])
+    assert "'soon' is not a number of seconds" in capsys.readouterr().err

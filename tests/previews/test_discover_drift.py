@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from catalog.catalogue import Catalogue
 from components.naming import GRANT_TYPE, grant_name
 from components.planner import ConsentPlan, plan_consent
-from components.settings import StackSettings, load_stack
-from components.stack_file import read_stack_config
+from components.settings import StackSettings
+from components.stack_file import load_stack, read_stack_config
 from previews.discover_tenant import (
     AssignmentRecord,
     GrantRecord,

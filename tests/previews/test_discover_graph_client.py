@@ -102,12 +102,18 @@ def test_a_persistent_failure_stops_after_the_retries_with_one_line(graph: SimTe
     )
 
 
-def test_long_retry_after_is_capped(graph: SimTenant) -> None:
+def test_a_retry_after_beyond_the_wait_budget_fails_at_once(graph: SimTenant) -> None:
     graph.faults.append(Fault(USERS, status=429, headers={"Retry-After": "86400"}))
     sleeps: list[float] = []
-    with client_for(graph, sleeps, max_wait_s=120) as client:
+    with client_for(graph, sleeps, max_wait_s=120) as client, pytest.raises(GraphError) as caught:
         list(client.get_all("users"))
-    assert sleeps == [120]
+    assert sleeps == []  # not slept first
+    assert len(graph.requests) == 1
+    assert str(caught.value) == (
+        "graph: GET /v1.0/users: throttled (429); the next retry would wait 86400 s, more than "
+        "the 120 s left of the --max-wait budget of 120 s for the whole run (run again later, "
+        "or raise --max-wait)"
+    )
 
 
 def test_a_stalled_response_times_out_and_is_retried(graph: SimTenant) -> None:
@@ -129,10 +135,17 @@ def test_forbidden_says_which_read_permissions_are_needed(graph: SimTenant) -> N
     assert "Directory.Read.All" in str(caught.value)
 
 
-def test_not_found_is_none_and_an_empty_listing(graph: SimTenant) -> None:
+def test_not_found_is_none_and_an_empty_listing_where_allowed(graph: SimTenant) -> None:
+    path = "servicePrincipals/nope/oauth2PermissionGrants"
     with client_for(graph, []) as client:
         assert client.get("groups/00000000-0000-0000-0000-0000000000ff") is None
-        assert list(client.get_all("servicePrincipals/nope/oauth2PermissionGrants")) == []
+        assert list(client.get_all(path, absent_ok=True)) == []
+        with pytest.raises(GraphError) as caught:
+            list(client.get_all(path, what="grants of x"))
+    assert str(caught.value) == (
+        f"graph: GET /v1.0/{path}: not found (404): grants of x does not exist (check "
+        "--graph-url: it ends with the API version, e.g. https://graph.microsoft.com/v1.0)"
+    )
 
 
 def test_next_link_to_another_host_is_refused_and_the_token_not_sent() -> None:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from catalog.catalogue import Catalogue
-from components.settings import StackSettings, load_stack
+from components.settings import StackSettings
+from components.stack_file import load_stack
 from previews import discover_tenant
 from previews.discover_tenant import TenantSnapshot, odata_string, read_tenant
 from previews.graph_client import GraphClient, StaticToken

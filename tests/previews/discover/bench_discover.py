@@ -11,7 +11,7 @@ import sys
 import time
 from typing import Any
 
-from components.settings import load_stack
+from components.stack_file import load_stack
 from previews.discover_tenant import read_tenant
 from previews.drift import compare
 from previews.drift_markdown import render
