@@ -22,6 +22,7 @@ SUBCOMMANDS = [
 ]
 
 EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2  # as argparse exits on a usage error
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +45,12 @@ def command(run: Callable[[argparse.Namespace], int] | str) -> Callable[[argpars
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    given = sys.argv[1:] if argv is None else list(argv)
+    if not given:
+        parser.print_help()
+        return EXIT_USAGE
+    args = parser.parse_args(given)
     try:
         code: int = command(args.run)(args)
     except ConfigurationError as exc:
