@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 FORMAT ?= markdown
 
-.PHONY: setup setup-run setup-node plan bench test lint typecheck unit catalogue-check pulumi-path e2e e2e-if-cli sandbox
+.PHONY: setup setup-run setup-node plan bench bench-engine test lint typecheck unit catalogue-check pulumi-path e2e e2e-if-cli sandbox
 
 # venv/.installed-run: what the commands need (requirements.txt, as `pulumi install` builds it);
 # venv/.installed: that plus the development tools.
@@ -38,6 +38,12 @@ plan: setup-run
 ## BENCH_ARGS="--sizes 1000 --no-results" for a quick run that leaves RESULTS.md alone
 bench: setup
 	$(PY) -m benchmarks $(BENCH_ARGS)
+
+## bench-engine: the program on the real Pulumi CLI and the simulated tenant at 1,000 / 5,000 /
+## 10,000 per-user grants next to the engine floor; ENGINE_ARGS="--sizes 1000" for a quick run,
+## "--write" to put the tables in benchmarks/RESULTS.md
+bench-engine: setup
+	$(PY) -m benchmarks.engine $(ENGINE_ARGS)
 
 ## test: lint, format check, type check, generated files up to date, pytest, then the e2e layer
 ## when a Pulumi CLI can be had (on CI it must be: a missing CLI fails the run)

@@ -1,0 +1,165 @@
+"""The tables of `make bench-engine`: the program next to the engine floor per operation and
+size, peak memory per process, state size, and the growth per resource from the smallest size
+to the largest."""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+BEGIN = "<!-- engine results: written by make bench-engine -->"
+END = "<!-- end of engine results -->"
+KINDS = ("cli", "program", "plugin")
+
+
+@dataclass
+class Measured:
+    """One command: wall and CPU seconds (the CLI and everything it started), peak RSS in MiB
+    and CPU seconds per kind of process, the state file after it, the resources in it."""
+
+    wall_s: float
+    cpu_s: float
+    peaks_mib: dict[str, float]
+    cpu_by_kind: dict[str, float]
+    state_kib: float
+    resources: int
+
+
+Runs = dict[int, dict[str, dict[str, Measured]]]  # size -> program|floor -> operation -> figures
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}" if b > 0 else "n/a"
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def time_table(runs: Runs) -> list[str]:
+    rows = [
+        "| grants | operation | program s | floor s | vs floor | program CPU s | floor CPU s "
+        "| vs floor | ms/grant (program / floor) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, by_name in runs.items():
+        program, floor = by_name["program"], by_name["floor"]
+        for op, p in program.items():
+            f = floor[op]
+            rows.append(
+                f"| {_n(size)} | {op} | {p.wall_s:.1f} | {f.wall_s:.1f} | {_ratio(p.wall_s, f.wall_s)} "
+                f"| {p.cpu_s:.1f} | {f.cpu_s:.1f} | {_ratio(p.cpu_s, f.cpu_s)} "
+                f"| {1000 * p.wall_s / size:.2f} / {1000 * f.wall_s / size:.2f} |"
+            )
+    return rows
+
+
+def memory_table(runs: Runs) -> list[str]:
+    rows = [
+        "| grants | resources in state | state KiB (program / floor) | CLI MiB | program MiB "
+        "| floor program MiB | vs floor | plugin MiB | CPU s of CLI / program / plugin, first up |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size, by_name in runs.items():
+        program, floor = by_name["program"], by_name["floor"]
+
+        def peak(ops: dict[str, Measured], kind: str) -> float:
+            return max(m.peaks_mib.get(kind, 0.0) for m in ops.values())
+
+        first = program["up"].cpu_by_kind
+        cpu = " / ".join(f"{first.get(k, 0.0):.1f}" for k in KINDS)
+        rows.append(
+            f"| {_n(size)} | {_n(program['up'].resources)} "
+            f"| {program['up'].state_kib:,.0f} / {floor['up'].state_kib:,.0f} "
+            f"| {peak(program, 'cli'):.0f} | {peak(program, 'program'):.0f} "
+            f"| {peak(floor, 'program'):.0f} "
+            f"| {_ratio(peak(program, 'program'), peak(floor, 'program'))} "
+            f"| {peak(program, 'plugin'):.0f} | {cpu} |"
+        )
+    return rows
+
+
+def growth_table(runs: Runs) -> list[str]:
+    sizes = sorted(runs)
+    if len(sizes) < 2:
+        return []
+    small, large = sizes[0], sizes[-1]
+    rows = [
+        f"| operation | program ms/grant at {_n(small)} | at {_n(large)} | growth "
+        f"| floor ms/grant at {_n(small)} | at {_n(large)} | growth |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for op in runs[small]["program"]:
+        p0 = runs[small]["program"][op].wall_s / small
+        p1 = runs[large]["program"][op].wall_s / large
+        f0 = runs[small]["floor"][op].wall_s / small
+        f1 = runs[large]["floor"][op].wall_s / large
+        rows.append(
+            f"| {op} | {1000 * p0:.2f} | {1000 * p1:.2f} | {_ratio(p1, p0)} "
+            f"| {1000 * f0:.2f} | {1000 * f1:.2f} | {_ratio(f1, f0)} |"
+        )
+    return rows
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() or "unknown"
+
+
+def report(
+    runs: Runs,
+    checkpoints: str,
+    load_before: tuple[float, float, float],
+    load_after: tuple[float, float, float],
+    pulumi: Path,
+) -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    version = subprocess.run(
+        [str(pulumi), "version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
+    load = " / ".join(f"{x:.2f}" for x in load_before), " / ".join(f"{x:.2f}" for x in load_after)
+    lines = [
+        "## The program on the real engine, next to the engine floor",
+        "",
+        f"Written by `make bench-engine` on {when}, commit {_commit()}: Pulumi CLI {version}, "
+        f"Python {platform.python_version()}, the stand-in azuread plugin and the simulated "
+        f"tenant (in the benchmark's process, so its cost is in no figure). Checkpoints: "
+        f"{checkpoints}. One run per figure; load average (1 / 5 / 15 min) {load[0]} before, "
+        f"{load[1]} after.",
+        "",
+        "Each command is timed whole: wall seconds, and CPU seconds of the CLI and every process "
+        "it started (language host, program, plugin). `up` is the update alone "
+        "(`--skip-preview`; a user's `pulumi up` adds the preview row), then `up (no change)` "
+        "the same again, then `refresh --skip-preview`. The floor "
+        "(`benchmarks/engine_floor/__main__.py`) declares the same grants in the same shape "
+        "and nothing else.",
+        "",
+        *time_table(runs),
+        "",
+        "Peak memory (RSS sampled every 0.2 s, the highest of the four commands) and the state:",
+        "",
+        *memory_table(runs),
+    ]
+    growth = growth_table(runs)
+    if growth:
+        lines += ["", "Growth per grant from the smallest size to the largest:", "", *growth]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(text: str, path: Path = RESULTS) -> None:
+    """Replace the engine section of RESULTS.md (or add it after the title)."""
+    current = path.read_text("utf-8")
+    block = f"{BEGIN}\n{text}{END}\n"
+    if BEGIN in current and END in current:
+        start, end = current.index(BEGIN), current.index(END) + len(END) + 1
+        current = current[:start] + block + current[end:]
+    else:
+        title, _, rest = current.partition("\n\n")
+        current = f"{title}\n\n{block}\n{rest}"
+    path.write_text(current, "utf-8")
