@@ -4,6 +4,8 @@ Schema (check-jsonschema, offline), plus the properties the pipeline promises.""
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -52,6 +54,19 @@ def schema_check(*files: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+CI = REPO / "ci"
+SCRIPTS = sorted(CI.glob("*.sh"))
+RUNNABLE = [p for p in SCRIPTS if p.name != "lib.sh"]
+AZURE_WORKFLOWS = ["consent-preview.yml", "deploy.yml", "drift.yml"]
+# The scripts that run the Pulumi CLI with the policy pack.
+PACK_SCRIPTS = {"preview-stack.sh", "deploy-stack.sh", "drift-stack.sh"}
+SCRIPT_CALL = re.compile(r"(?<![\w/.-])ci/([\w.-]+\.sh)\b")
+# `pulumi preview` or `pulumi up` where a command starts (after variable assignments).
+PULUMI_RUN = re.compile(
+    r"(?:^|[;&|(!]|\bthen\b|\bdo\b)\s*(?:\w+=\S*\s+)*pulumi\s+(preview|up)\b", re.MULTILINE
+)
+
+
 def load(name: str) -> dict[Any, Any]:
     data: dict[Any, Any] = yaml.safe_load((REPO / ".github" / "workflows" / name).read_text())
     return data
@@ -59,6 +74,27 @@ def load(name: str) -> dict[Any, Any]:
 
 def text(name: str) -> str:
     return (REPO / ".github" / "workflows" / name).read_text()
+
+
+def source(name: str) -> str:
+    """A workflow by file name, or a script by its path (ci/...)."""
+    return (REPO / name).read_text() if "/" in name else text(name)
+
+
+def shell_commands(script: str) -> list[str]:
+    """The commands of a shell text, continuation lines joined, comment lines dropped."""
+    joined = re.sub(r"\\\n\s*", " ", script)
+    return [line for line in joined.splitlines() if not line.lstrip().startswith("#")]
+
+
+def runs(workflow: str) -> list[tuple[str, int, str]]:
+    """(job, step index, run) of every shell step of a workflow."""
+    return [
+        (job_name, index, step["run"])
+        for job_name, job in load(workflow)["jobs"].items()
+        for index, step in enumerate(job["steps"])
+        if "run" in step
+    ]
 
 
 def test_workflows_exist() -> None:
@@ -92,41 +128,61 @@ def test_workflow_schema_catches_a_bad_key(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("workflow", "needle"),
+    ("file", "needle"),
     [
+        pytest.param("consent-preview.yml", "ci/list-stacks.sh", id="pr-stacks-listed"),
+        pytest.param("consent-preview.yml", 'ci/live-preview.sh "$STACK"', id="pr-live-decided"),
         pytest.param(
-            "consent-preview.yml",
-            'python -m previews comment --stack "$STACK" --base "$BASE_REF"',
+            "ci/live-preview.sh", 'entra_consent check "$STACK"', id="pr-live-only-if-checked"
+        ),
+        pytest.param("consent-preview.yml", 'ci/preview-stack.sh "$STACK"', id="pr-preview-script"),
+        pytest.param(
+            "ci/preview-stack.sh",
+            'entra_consent comment --stack "$STACK" --base "$BASE_REF"',
             id="pr-one-command-builds-the-comment",
         ),
         pytest.param(
-            "consent-preview.yml",
-            "--policy-pack policies \\\n"
-            "            --policy-pack-config policies/config.example.json --non-interactive",
+            "ci/preview-stack.sh",
+            'pulumi preview --stack "$STACK" --policy-pack "$POLICY_PACK" \\\n'
+            '    --policy-pack-config "$POLICY_CONFIG" --non-interactive',
             id="pr-policy-pack-with-its-config",
         ),
-        pytest.param("consent-preview.yml", "--json --event-log events.jsonl", id="pr-json-events"),
         pytest.param(
-            "consent-preview.yml",
-            '--preview preview.json --preview-exit "${preview_exit:-1}"',
+            "ci/preview-stack.sh", '--json --event-log "$out/events.jsonl"', id="pr-json-events"
+        ),
+        pytest.param(
+            "ci/preview-stack.sh",
+            '--preview "$out/preview.json" --preview-exit "$preview_exit"',
             id="pr-preview-exit-passed",
         ),
+        pytest.param("consent-preview.yml", 'ci/post-comment.sh "$STACK"', id="pr-comment-posted"),
         pytest.param(
-            "consent-preview.yml", "<!-- entra-consent-preview:${STACK} -->", id="pr-comment-marker"
+            "ci/post-comment.sh", "<!-- entra-consent-preview:${STACK} -->", id="pr-comment-marker"
         ),
-        pytest.param("consent-preview.yml", "--method PATCH", id="pr-comment-updated-in-place"),
-        pytest.param("deploy.yml", "pulumi up --yes", id="deploy-up"),
+        pytest.param("ci/post-comment.sh", "--method PATCH", id="pr-comment-updated-in-place"),
+        pytest.param("deploy.yml", 'ci/deploy-stack.sh "$STACK"', id="deploy-script"),
         pytest.param(
-            "deploy.yml",
-            '--policy-pack-config policies/config.example.json --parallel "$PARALLEL"',
+            "ci/deploy-stack.sh", 'entra_consent check "$STACK"', id="deploy-offline-check"
+        ),
+        pytest.param("ci/deploy-stack.sh", "pulumi up --yes", id="deploy-up"),
+        pytest.param(
+            "ci/deploy-stack.sh",
+            '--policy-pack-config "$POLICY_CONFIG" --parallel "$PARALLEL"',
             id="deploy-cap",
         ),
-        pytest.param("drift.yml", "--refresh --expect-no-changes", id="drift-check"),
-        pytest.param("drift.yml", "python -m previews render", id="drift-rendered"),
+        pytest.param("drift.yml", 'ci/drift-stack.sh "$STACK"', id="drift-script"),
+        pytest.param("ci/drift-stack.sh", "--refresh --expect-no-changes", id="drift-check"),
+        pytest.param("ci/drift-stack.sh", "entra_consent render", id="drift-rendered"),
+        pytest.param(
+            "ci/drift-stack.sh",
+            'entra_consent discover --stack "$STACK"',
+            id="drift-discovered",
+        ),
+        pytest.param("ci/drift-stack.sh", "--fail-on-drift", id="drift-discover-fails"),
     ],
 )
-def test_pipeline_steps(workflow: str, needle: str) -> None:
-    assert needle in text(workflow)
+def test_pipeline_steps(file: str, needle: str) -> None:
+    assert needle in source(file)
 
 
 def test_deploy_is_behind_a_protected_environment_one_update_at_a_time() -> None:
@@ -145,32 +201,37 @@ def test_drift_is_scheduled() -> None:
     assert on["schedule"]
 
 
-@pytest.mark.parametrize("workflow", [p.name for p in WORKFLOWS])
+@pytest.mark.parametrize(
+    "workflow", [p.name for p in WORKFLOWS] + [f"ci/{p.name}" for p in SCRIPTS]
+)
 def test_no_client_secrets(workflow: str) -> None:
     """Azure sign-in is OIDC workload identity federation only."""
-    content = text(workflow)
+    content = source(workflow)
     for forbidden in ("client-secret", "AZURE_CLIENT_SECRET", "ARM_CLIENT_SECRET", "creds:"):
         assert forbidden not in content
 
 
-@pytest.mark.parametrize("workflow", ["consent-preview.yml", "deploy.yml", "drift.yml"])
+@pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
 def test_azure_workflows_request_an_oidc_token(workflow: str) -> None:
     permissions = load(workflow)["permissions"]
     assert permissions["id-token"] == "write"
     assert 'ARM_USE_OIDC: "true"' in text(workflow)
 
 
-@pytest.mark.parametrize("workflow", [p.name for p in WORKFLOWS])
-def test_event_log_flag_is_enabled_where_used(workflow: str) -> None:
+@pytest.mark.parametrize("file", [p.name for p in WORKFLOWS] + [f"ci/{p.name}" for p in SCRIPTS])
+def test_event_log_flag_is_enabled_where_used(file: str) -> None:
     """The CLI registers --event-log only when PULUMI_DEBUG_COMMANDS is true."""
-    content = text(workflow)
+    content = source(file)
     if "--event-log" in content:
-        assert 'PULUMI_DEBUG_COMMANDS: "true"' in content
+        assert (
+            'PULUMI_DEBUG_COMMANDS: "true"' in content
+            or "export PULUMI_DEBUG_COMMANDS=true" in content
+        )
 
 
-def test_preview_workflow_acts_on_every_exit_code_of_the_comment_command() -> None:
-    """Each code the comment command can exit with has its own branch in the final step, and no
-    shell concatenates the comment or cuts it to size any more."""
+def test_preview_script_acts_on_every_exit_code_of_the_comment_command() -> None:
+    """Each code the comment command can exit with has its own branch in the preview script,
+    which exits with it, and no shell concatenates the comment or cuts it to size any more."""
     from previews.comment_command import EXIT_SETTINGS
     from previews.render_command import (
         EXIT_MANDATORY_VIOLATIONS,
@@ -179,11 +240,121 @@ def test_preview_workflow_acts_on_every_exit_code_of_the_comment_command() -> No
         EXIT_PREVIEW_FAILED,
     )
 
-    steps = load("consent-preview.yml")["jobs"]["preview"]["steps"]
-    final = steps[-1]["run"]
+    script = source("ci/preview-stack.sh")
+    case = script[script.index('case "$comment_exit" in') :]
     codes = [EXIT_OK, 1, EXIT_SETTINGS, EXIT_MANDATORY_VIOLATIONS, EXIT_PREVIEW_FAILED]
     for code in [*codes, EXIT_NOT_UNDERSTOOD]:
-        assert f"\n  {code}) " in final, code
-    content = text("consent-preview.yml")
-    for gone in ("previews render", ">> comment.md", "head -c", "plan-errors"):
-        assert gone not in content
+        assert f"\n  {code}) " in case, code
+    assert case.rstrip().endswith('exit "$comment_exit"')
+    for content in (text("consent-preview.yml"), script):
+        for gone in ("previews render", ">> comment.md", "head -c", "plan-errors"):
+            assert gone not in content
+
+
+def test_the_comment_is_posted_even_when_the_preview_step_fails() -> None:
+    steps = load("consent-preview.yml")["jobs"]["preview"]["steps"]
+    (preview,) = [s for s in steps if s.get("id") == "preview"]
+    post = steps[steps.index(preview) + 1]
+    assert post["run"] == 'ci/post-comment.sh "$STACK"'
+    for condition in ("!cancelled()", "steps.preview.outputs.comment_exit != '1'"):
+        assert condition in post["if"]
+
+
+@pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
+def test_shell_steps_are_scripts(workflow: str) -> None:
+    """Every shell step is `make setup` or one call of a ci/ script, which the e2e tests run
+    against the simulated tenant; the YAML keeps the actions (sign-in, the Pulumi CLI)."""
+    for job, index, run in runs(workflow):
+        command = run.strip()
+        script = re.fullmatch(r'ci/([\w-]+\.sh)(?: "\$STACK")?', command)
+        assert command == "make setup" or script, f"{workflow} {job} step {index}: {run}"
+        assert script is None or (CI / script.group(1)).is_file(), command
+
+
+def test_every_script_is_used_by_a_workflow() -> None:
+    called = {
+        m.group(1)
+        for w in AZURE_WORKFLOWS
+        for _, _, run in runs(w)
+        for m in SCRIPT_CALL.finditer(run)
+    }
+    assert called == {p.name for p in RUNNABLE}
+
+
+@pytest.mark.parametrize("script", [p.name for p in RUNNABLE])
+def test_scripts_are_executable_strict_and_say_what_they_do(script: str) -> None:
+    path = CI / script
+    content = path.read_text()
+    assert os.access(path, os.X_OK), f"chmod +x ci/{script}"
+    assert content.startswith(f"#!/usr/bin/env bash\n# ci/{script}")
+    header = content[: content.index("set -euo pipefail")]
+    for part in ("Usage: ci/", "Environment:", "Exit: "):
+        assert f"\n# {part}" in header, part
+    assert 'source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"' in content
+
+
+def test_every_pulumi_preview_and_up_passes_the_policy_pack_config() -> None:
+    """The issue: the workflows ran the pack without its config, so the allowances (JEMHC's
+    tenant-wide EWS scope) did not apply in CI. Every run of the Pulumi CLI in the scripts, and
+    in the workflows, passes --policy-pack and --policy-pack-config."""
+    found: dict[str, int] = {}
+    texts = {f"ci/{p.name}": p.read_text() for p in SCRIPTS}
+    texts.update({f"{w} {job} #{i}": run for w in AZURE_WORKFLOWS for job, i, run in runs(w)})
+    for name, content in texts.items():
+        for command in shell_commands(content):
+            if PULUMI_RUN.search(command):
+                found[name] = found.get(name, 0) + 1
+                assert "--policy-pack " in command, (name, command)
+                assert "--policy-pack-config " in command, (name, command)
+    assert {f"ci/{s}" for s in PACK_SCRIPTS} <= set(found), found
+
+
+@pytest.mark.parametrize(
+    ("line", "runs_pulumi"),
+    [
+        ("pulumi up --yes", True),
+        ("  X=1 pulumi preview --stack s", True),
+        ("if ! pulumi up --yes; then", True),
+        ("make setup && pulumi preview", True),
+        ('ci_error "stack $STACK: pulumi up failed"', False),
+        ("printf '`pulumi up` of stack'", False),
+        ("pulumi login file://x", False),
+    ],
+)
+def test_the_pulumi_command_pattern(line: str, runs_pulumi: bool) -> None:
+    assert bool(PULUMI_RUN.search(line)) is runs_pulumi
+
+
+@pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
+def test_the_policy_pack_is_set_up_before_it_is_used(workflow: str) -> None:
+    """A job that runs a script with --policy-pack first makes the pack's virtualenv with
+    ci/setup-policy-pack.sh (the CLI does not install the pack's requirements)."""
+    uses_pack = {
+        p.name
+        for p in SCRIPTS
+        for command in shell_commands(p.read_text())
+        if PULUMI_RUN.search(command) and "--policy-pack" in command
+    }
+    assert uses_pack == PACK_SCRIPTS
+    checked = 0
+    for job_name, job in load(workflow)["jobs"].items():
+        setup_at = None
+        for index, step in enumerate(job["steps"]):
+            run = step.get("run", "")
+            if "ci/setup-policy-pack.sh" in run:
+                setup_at = index
+            if any(f"ci/{s}" in run for s in uses_pack) or "--policy-pack" in run:
+                assert setup_at is not None and setup_at < index, (workflow, job_name, run)
+                checked += 1
+    assert checked == 1
+
+
+@pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
+def test_the_policy_config_is_the_shipped_one(workflow: str) -> None:
+    config = load(workflow)["env"]["POLICY_CONFIG"]
+    assert config == "policies/config.example.json"
+    assert (REPO / config).is_file()
+    assert (
+        'POLICY_CONFIG="${POLICY_CONFIG:-policies/config.example.json}"'
+        in (CI / "lib.sh").read_text()
+    )
