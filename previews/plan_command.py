@@ -16,8 +16,6 @@ from previews.plan_markdown import DEFAULT_BUDGET, plan_markdown
 from previews.stack_args import add_stack_arguments, byte_budget
 from previews.stack_plan import plan_stack
 
-EXIT_USAGE = 2
-_UNSET = -1  # --max-bytes not given (0 means no limit)
 MIN_BUDGET = 2_000  # the headings, totals and highlights of a diff, and the truncation note
 
 
@@ -49,7 +47,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--max-bytes",
         type=max_bytes,
-        default=_UNSET,
+        default=DEFAULT_BUDGET,
         metavar="N",
         help="markdown: the text fits N UTF-8 bytes; users with alike grants share a line and "
         "their lists shorten, then the text is cut at a line with a note (default: "
@@ -87,12 +85,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     project_dir: Path = args.project_dir
-    if args.max_bytes is not _UNSET and args.format == "json":
-        print(
-            "plan: --max-bytes sizes Markdown; JSON output has no limit (drop one)", file=sys.stderr
-        )
-        return EXIT_USAGE
-    budget: int | None = DEFAULT_BUDGET if args.max_bytes is _UNSET else args.max_bytes
+    budget: int | None = args.max_bytes
     if args.base:
         diff = plan_against_base(project_dir, args.stack, args.base)
         if args.format == "json":

@@ -165,14 +165,6 @@ def test_json_output_is_deterministic(project: Path, capsys: pytest.CaptureFixtu
     json.loads(first)
 
 
-def test_max_bytes_with_json_is_refused_not_ignored(capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["--stack", "dev", "--project-dir", str(REPO), "--format", "json"]
-    code, out, err = run_plan(capsys, *args, "--max-bytes", "5000")
-    assert (code, out) == (2, "")
-    assert err == "plan: --max-bytes sizes Markdown; JSON output has no limit (drop one)\n"
-    assert run_plan(capsys, *args)[0] == 0
-
-
 def test_no_command_prints_the_whole_help(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     out = capsys.readouterr().out
