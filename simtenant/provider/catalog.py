@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simtenant.provider import get_client_config, get_group, get_service_principal, get_users
+from simtenant.provider import (
+    get_client_config,
+    get_group,
+    get_groups,
+    get_service_principal,
+    get_users,
+)
 from simtenant.provider.assignment import AppRoleAssignment
 from simtenant.provider.grant import DelegatedPermissionGrant
 from simtenant.provider.graph import Graph
@@ -26,5 +32,6 @@ FUNCTIONS: dict[str, Function] = {
     get_service_principal.TOKEN: get_service_principal.get_service_principal,
     get_users.TOKEN: get_users.get_users,
     get_group.TOKEN: get_group.get_group,
+    get_groups.TOKEN: get_groups.get_groups,
     get_client_config.TOKEN: get_client_config.get_client_config,
 }

@@ -10,6 +10,7 @@ from tests.simtenant.provider.conftest import Env
 
 GET_USERS = "azuread:index/getUsers:getUsers"
 GET_GROUP = "azuread:index/getGroup:getGroup"
+GET_GROUPS = "azuread:index/getGroups:getGroups"
 GET_SP = "azuread:index/getServicePrincipal:getServicePrincipal"
 
 
@@ -104,6 +105,45 @@ def test_get_group_display_name_is_not_escaped(env: Env) -> None:
         "invoking azuread:index/getGroup:getGroup: 1 error occurred:\n\t* [display_name] "
         "No group found matching specified filter (displayName eq 'Nobody')\n\n"
     )
+
+
+def test_get_groups_reads_ids_and_names_only_with_quotes_escaped(env: Env) -> None:
+    """The plural data source: one filter per name, quotes doubled, no member read at all,
+    whatever the group's size; `ignoreMissing` leaves out what is not there."""
+    big = env.seed.group("Jira Users")
+    obrien = env.seed.group("O'Brien's Team")
+    for i in range(5):
+        env.seed.add_member(big, env.seed.user(f"user{i}@contoso.com"))
+    env.sim.reset_requests()
+
+    out = env.plugin.call(GET_GROUPS, {"displayNames": ["Jira Users", "O'Brien's Team"]})
+
+    assert out["objectIds"] == [big, obrien]
+    assert out["displayNames"] == ["Jira Users", "O'Brien's Team"]
+    assert out["id"].startswith("groups#")
+    assert not any("members" in path.lower() for path in env.sim.paths())
+    filters = [r.query.get("$filter") for r in env.sim.requests]
+    assert filters == ["displayName eq 'Jira Users'", "displayName eq 'O''Brien''s Team'"]
+
+    out = env.plugin.call(
+        GET_GROUPS, {"displayNames": ["Nobody", "Jira Users"], "ignoreMissing": True}
+    )
+    assert out["objectIds"] == [big]
+    gone = "00000000-0000-4000-8000-00000000dead"
+    out = env.plugin.call(GET_GROUPS, {"objectIds": [gone, obrien], "ignoreMissing": True})
+    assert out["objectIds"] == [obrien]
+
+
+def test_get_groups_without_ignore_missing_fails_as_the_provider_does(env: Env) -> None:
+    env.seed.group("Jira Users")
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.call(GET_GROUPS, {"displayNames": ["Jira Users", "Nobody"]})
+    assert caught.value.details() == (
+        "invoking azuread:index/getGroups:getGroups: 1 error occurred:\n\t* [display_names] "
+        'No group found with display name: "Nobody"\n\n'
+    )
+    resp = env.plugin.invoke(GET_GROUPS, {"displayNames": ["a"], "objectIds": ["b"]})
+    assert resp.failures and "only one of" in resp.failures[0].reason
 
 
 def test_get_service_principal(env: Env) -> None:
