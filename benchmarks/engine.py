@@ -30,6 +30,7 @@ from typing import Any
 
 import psutil
 
+from benchmarks.engine_assigned import run_assigned
 from benchmarks.engine_report import Measured, report, write_results
 from simtenant.graph import SimTenant
 from simtenant.graph.seed import seed
@@ -248,6 +249,13 @@ def main(argv: list[str] | None = None) -> int:
         "skip: PULUMI_SKIP_CHECKPOINTS=true, the state is written once at the end (default "
         "here: every-step grows with the square of the resources, see docs/scale.md)",
     )
+    parser.add_argument(
+        "--assigned",
+        type=int,
+        default=50_000,
+        metavar="MEMBERS",
+        help="also measure consent 'assigned' for one group of this many members (0: skip)",
+    )
     parser.add_argument("--write", action="store_true", help="also update benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     pulumi, why = find_pulumi_cli()
@@ -260,7 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-engine-") as work:
         for size in args.sizes:
             runs[size] = run_size(size, pulumi, Path(work), skip)
-    text = report(runs, args.checkpoints, load_before, os.getloadavg(), pulumi)
+        assigned = None
+        if args.assigned:
+            state, _ = tenant_state(args.assigned)
+            assigned = run_assigned(state, args.assigned, GROUP, pulumi, Path(work))
+    text = report(runs, args.checkpoints, load_before, os.getloadavg(), pulumi, assigned)
     print(text)
     if args.write:
         write_results(text)

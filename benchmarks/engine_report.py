@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.engine_assigned import AssignedRun, assigned_table
+
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN = "<!-- engine results: written by make bench-engine -->"
 END = "<!-- end of engine results -->"
@@ -118,6 +120,7 @@ def report(
     load_before: tuple[float, float, float],
     load_after: tuple[float, float, float],
     pulumi: Path,
+    assigned: AssignedRun | None = None,
 ) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     version = subprocess.run(
@@ -149,6 +152,14 @@ def report(
     growth = growth_table(runs)
     if growth:
         lines += ["", "Growth per grant from the smallest size to the largest:", "", *growth]
+    if assigned is not None:
+        lines += [
+            "",
+            "Consent `assigned` (one tenant-wide grant, assignment required, the group assigned) "
+            "for one group, the same run, checkpoints as the engine's default:",
+            "",
+            *assigned_table(assigned),
+        ]
     return "\n".join(lines) + "\n"
 
 

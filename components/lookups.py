@@ -19,8 +19,9 @@ from components.planner import AppPlan
 from components.principals import (
     ResolvedGroup,
     ResolvedPrincipals,
+    id_only_groups,
     index_users,
-    referenced_groups,
+    member_groups,
     user_lookup,
     user_members,
 )
@@ -100,8 +101,8 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
     users = index_users(pairs)
     user_ids = set(users.values())
 
-    groups: dict[str, ResolvedGroup] = {}
-    for ref in referenced_groups(settings):
+    groups: dict[str, ResolvedGroup] = _id_only_groups(id_only_groups(settings))
+    for ref in member_groups(settings):
         try:
             if is_guid(ref):
                 group = azuread.get_group(object_id=ref.lower(), include_transitive_members=True)
@@ -113,6 +114,31 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
             continue
         groups[ref] = user_members(group.object_id, group.members, user_ids)
     return ResolvedPrincipals(users=users, groups=groups)
+
+
+GET_GROUPS = "azuread:index/getGroups:getGroups"
+
+
+def _id_only_groups(refs: Sequence[str]) -> dict[str, ResolvedGroup]:
+    """Groups needed only as themselves (assignments): `get_groups`, by display names and by
+    object ids, one invoke each, no member read whatever the groups' sizes. `ignoreMissing`:
+    a group the tenant does not have is absent (missing_principals decides), so no error text
+    has to be told apart; any failure stops the run."""
+    found: dict[str, ResolvedGroup] = {}
+    names = [r for r in refs if not is_guid(r)]
+    ids = [r for r in refs if is_guid(r)]
+    for key, wanted in (("displayNames", names), ("objectIds", [i.lower() for i in ids])):
+        if not wanted:
+            continue
+        result = _invoke(GET_GROUPS, {key: wanted, "ignoreMissing": True})
+        object_ids = [str(i).lower() for i in result.get("objectIds") or []]
+        answered = result.get("displayNames") if key == "displayNames" else object_ids
+        by_answer = {str(a).lower(): o for a, o in zip(answered or [], object_ids, strict=True)}
+        for ref in names if key == "displayNames" else ids:
+            object_id = by_answer.get(ref.lower())
+            if object_id is not None:
+                found[ref] = ResolvedGroup(object_id, frozenset())
+    return found
 
 
 def read_resource_apis(

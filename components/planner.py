@@ -120,6 +120,7 @@ def plan_consent(
     scopes: dict[str, dict[tuple[str, Target], set[str]]] = defaultdict(lambda: defaultdict(set))
     assigned: dict[str, set[Target]] = defaultdict(set)
     features: dict[str, list[str]] = defaultdict(list)
+    requires_assignment: set[str] = set()
     for key in sorted(settings.features):
         fs = settings.features[key]
         feature = catalogue.features[key]
@@ -128,7 +129,10 @@ def plan_consent(
         if fs.consent == "none":
             continue
         optional = _chosen_optional(feature, fs)
-        targets = {TENANT} if fs.consent == "tenant" else _grant_targets(fs, principals)
+        tenant_wide = fs.consent in ("tenant", "assigned")
+        targets = {TENANT} if tenant_wide else _grant_targets(fs, principals)
+        if fs.consent == "assigned":
+            requires_assignment.add(app)
         for api in feature.entry.grants:
             granted = feature.scopes(api, optional)
             for target in targets:
@@ -140,6 +144,8 @@ def plan_consent(
     for app in sorted(features):
         entry = catalogue.apps[app].entry
         app_settings = settings.app_settings(app)
+        if app in requires_assignment:  # `assigned`: sign-in only for the assigned principals
+            app_settings = app_settings.model_copy(update={"assignment_required": True})
         role_id = catalogue.app_role_id(app, app_settings.app_role)
         grants = []
         app_scopes = scopes[app]

@@ -49,12 +49,25 @@ def referenced_groups(settings: StackSettings) -> list[str]:
     return sorted({g for fs in settings.features.values() for g in fs.groups or []})
 
 
+def member_groups(settings: StackSettings) -> list[str]:
+    """Groups whose user members are needed: those of per-user (`principals`) features."""
+    return sorted(
+        {g for fs in settings.features.values() if fs.needs_members for g in fs.groups or []}
+    )
+
+
+def id_only_groups(settings: StackSettings) -> list[str]:
+    """Groups needed only as themselves (assignments): their object ids, no member read."""
+    return sorted(set(referenced_groups(settings)) - set(member_groups(settings)))
+
+
 def user_lookup(settings: StackSettings) -> UserLookup:
     """One `get_users` for the whole stack, whatever its size: by UPN or by object id when the
     stack names at most `UPN_LOOKUP_LIMIT` users, all the same way, and no groups (a request
-    per user, independent of the tenant's size); otherwise one `return_all` list."""
+    per user, independent of the tenant's size); otherwise one `return_all` list. Groups read
+    only for their object ids (assignments) need no user list."""
     refs = referenced_users(settings)
-    if referenced_groups(settings) or len(refs) > UPN_LOOKUP_LIMIT:
+    if member_groups(settings) or len(refs) > UPN_LOOKUP_LIMIT:
         return UserLookup("all")
     if not refs:
         return UserLookup("none")

@@ -12,7 +12,10 @@ from catalog.guid import Guid
 from catalog.problems import ConfigurationError, Problem, problems_from_validation
 
 NAMESPACE = "entra-consent"
-Consent = Literal["tenant", "principals", "none"]
+# tenant: one grant for every user; principals: one grant per named user (groups stand for
+# their members); assigned: one tenant-wide grant, sign-in limited to the users and groups
+# assigned to the app (assignment required), costing a few resources whatever the group sizes.
+Consent = Literal["tenant", "principals", "assigned", "none"]
 MissingPrincipals = Literal["fail", "skip"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
@@ -42,6 +45,11 @@ class FeatureSettings(Strict):
     @property
     def principals_given(self) -> bool:
         return bool(self.users or self.groups)
+
+    @property
+    def needs_members(self) -> bool:
+        """Per-user grants: the groups' user members must be read (only `principals`)."""
+        return self.consent == "principals"
 
     @property
     def assigns(self) -> bool:

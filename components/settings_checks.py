@@ -46,7 +46,14 @@ def settings_problems(settings: StackSettings, catalogue: Catalogue, file: str) 
             add(at, f"unknown feature (known: {', '.join(sorted(catalogue.features))})")
             continue
         modes = feature.entry.consent_modes
-        if fs.consent != "none" and fs.consent not in modes:
+        if fs.consent == "assigned":
+            if "tenant" not in modes:
+                add(
+                    [*at, "consent"],
+                    f"'assigned' is one tenant-wide grant, which {key} does not allow "
+                    f"(use {' or '.join(modes)})",
+                )
+        elif fs.consent != "none" and fs.consent not in modes:
             add(
                 [*at, "consent"],
                 f"{fs.consent!r} is not allowed for {key} (use {' or '.join(modes)})",
@@ -65,7 +72,12 @@ def settings_problems(settings: StackSettings, catalogue: Catalogue, file: str) 
                 if value.lower() in seen:
                     add([*at, list_key, index], f"{value!r} listed twice (keep one)")
                 seen.add(value.lower())
-                if list_key == "groups" and "'" in value and not is_guid(value):
+                if (
+                    list_key == "groups"
+                    and "'" in value
+                    and fs.needs_members
+                    and not is_guid(value)
+                ):
                     add(
                         [*at, list_key, index],
                         f"{value!r}: the azuread provider looks a group up by a Graph filter it "
@@ -82,6 +94,18 @@ def settings_problems(settings: StackSettings, catalogue: Catalogue, file: str) 
                 at,
                 "consent 'principals' names no users or groups (add users or groups, or use tenant)",
             )
+        if fs.consent == "assigned" and not fs.principals_given:
+            add(
+                at,
+                "consent 'assigned' names no users or groups (name the groups whose members may "
+                "use the app)",
+            )
+        if fs.consent == "assigned" and fs.assign is False:
+            add(
+                [*at, "assign"],
+                "consent 'assigned' works through the assignments: with assign false nobody could "
+                "sign in (remove assign)",
+            )
         if fs.consent == "none" and fs.principals_given:
             add(
                 at,
@@ -92,7 +116,11 @@ def settings_problems(settings: StackSettings, catalogue: Catalogue, file: str) 
                 at,
                 "users/groups given with consent 'tenant' and assign false have nothing to do (remove them or set assign true)",
             )
-        if fs.consent != "principals" and fs.assign is not None and not fs.principals_given:
+        if (
+            fs.consent not in ("principals", "assigned")
+            and fs.assign is not None
+            and not fs.principals_given
+        ):
             add(
                 [*at, "assign"],
                 "assign without users or groups has nothing to do (remove it or name users/groups)",
@@ -117,7 +145,49 @@ def settings_problems(settings: StackSettings, catalogue: Catalogue, file: str) 
             add([*at, "optional_scopes"], f"{key} has no optional scopes (remove the key)")
 
     _check_apps(settings, catalogue, add)
+    _check_assigned_apps(settings, catalogue, add)
     return problems
+
+
+def _check_assigned_apps(
+    settings: StackSettings, catalogue: Catalogue, add: Callable[[list[str | int], str], None]
+) -> None:
+    """An app with an `assigned` feature requires assignment, which holds for all its features:
+    one consenting every user, or users it does not assign, would leave them unable to sign
+    in."""
+    assigned: dict[str, str] = {}
+    for key in sorted(settings.features):
+        feature = catalogue.features.get(key)
+        if feature is not None and settings.features[key].consent == "assigned":
+            assigned.setdefault(feature.app, key)
+    for key in sorted(settings.features):
+        fs, feature = settings.features[key], catalogue.features.get(key)
+        if feature is None or feature.app not in assigned or fs.consent in ("assigned", "none"):
+            continue
+        by = assigned[feature.app]
+        if fs.consent == "tenant" and not fs.assigns:
+            add(
+                ["features", key, "consent"],
+                f"'tenant' is for every user, but app {feature.app} requires assignment for "
+                f"{by} ('assigned'), so only assigned users could sign in (use 'assigned' "
+                "with the same groups)",
+            )
+        elif not fs.assigns:
+            add(
+                ["features", key, "assign"],
+                f"users consented without assignment could not sign in: app {feature.app} "
+                f"requires assignment for {by} ('assigned') (remove assign: false)",
+            )
+    for app, by in sorted(assigned.items()):
+        app_settings = settings.app_settings(app)
+        if (
+            "assignment_required" in app_settings.model_fields_set
+            and not app_settings.assignment_required
+        ):
+            add(
+                ["apps", app, "assignment_required"],
+                f"{by} uses 'assigned', which requires assignment (remove assignment_required: false)",
+            )
 
 
 def _check_apps(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from catalog.problems import Problem, problems_from_validation
 
@@ -52,6 +52,16 @@ class PrivilegedConfig(RuleConfig):
         description=(
             "Microsoft privilege level (1-5) from which a scope counts as high privilege; "
             "admin-consent-required scopes always count."
+        ),
+    )
+
+    allowWhenAssignmentRequired: StrictBool = Field(
+        default=False,
+        description=(
+            "Let privileged scopes be granted tenant-wide to a client app whose service "
+            "principal requires assignment (consent 'assigned'): only assigned users and direct "
+            "members of assigned groups can sign in to it, though the tenant records consent "
+            "for all users. Off: such grants need an allowance like any other."
         ),
     )
 
@@ -101,6 +111,11 @@ PRIVILEGED_PROPERTIES: dict[str, dict[str, Any]] = {
         "maximum": 5,
         "default": DEFAULT_PRIVILEGE_THRESHOLD,
         "description": PrivilegedConfig.model_fields["privilegeThreshold"].description,
+    },
+    "allowWhenAssignmentRequired": {
+        "type": "boolean",
+        "default": False,
+        "description": PrivilegedConfig.model_fields["allowWhenAssignmentRequired"].description,
     },
 }
 

@@ -300,6 +300,12 @@ def _privileged(scope: str, apis: list[ApiFile], threshold: int) -> bool:
     return any(s.admin_consent_required or (s.privilege_level or 0) >= threshold for s in known)
 
 
+def _requires_assignment(client: Resource | None) -> bool:
+    """The client's service principal, as this stack declares it, lets only assigned users and
+    groups sign in (a known `true`, not an unknown)."""
+    return client is not None and client.props.get("appRoleAssignmentRequired") is True
+
+
 def tenant_wide_privileged_scopes(
     stack: Stack, catalogue: Catalogue, config: RuleConfig
 ) -> list[Violation]:
@@ -308,6 +314,8 @@ def tenant_wide_privileged_scopes(
     view = View(catalogue)
     for grant in stack.grants():
         if not grant.tenant_wide or isinstance(grant.scopes, Unknown):
+            continue
+        if config.allowWhenAssignmentRequired and _requires_assignment(grant.client):
             continue
         client = view.client(grant.client)
         api = view.api(grant.api)

@@ -14,6 +14,7 @@ from components.principals import (
     ResolvedGroup,
     ResolvedPrincipals,
     index_users,
+    member_groups,
     referenced_groups,
     referenced_users,
 )
@@ -155,7 +156,9 @@ class TenantReader:
                 found.extend(map(user, self._records("users", params, "users")))
         return found
 
-    def group(self, ref: str) -> GroupRecord | None:
+    def group(self, ref: str, *, with_members: bool = True) -> GroupRecord | None:
+        """The group named `ref`; `with_members`: its transitive user members too (per-user
+        consent needs them; a group only assigned does not, however large)."""
         if is_guid(ref):
             path = f"groups/{ref.lower()}"
             item = self.client.get(path, {"$select": "id,displayName"})
@@ -174,6 +177,9 @@ class TenantReader:
                 return None
             found = matches[0]
         group_id = found.id()
+        if not with_members:
+            name = found.cosmetic("displayName") or ""
+            return GroupRecord(ref=ref, id=group_id, display_name=name, user_ids=[])
         path = f"groups/{group_id}/transitiveMembers"
         params = {"$select": _USER_FIELDS, "$top": "999"}
         members = [
@@ -206,7 +212,9 @@ class TenantReader:
         foreign = {g.resource_id for g in grants} - set(sps)
         sps.update((s.id, s) for s in self.service_principals("id", foreign))
 
-        groups = [g for g in (self.group(ref) for ref in referenced_groups(settings)) if g]
+        needed = set(member_groups(settings))
+        read = (self.group(ref, with_members=ref in needed) for ref in referenced_groups(settings))
+        groups = [g for g in read if g]
         refs = referenced_users(settings)
         upns = [r for r in refs if not is_guid(r)]
         known = {u.id for u in self._member_users}

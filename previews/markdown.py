@@ -51,9 +51,13 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def target_label(target: TargetRef, *, grant: bool = True) -> str:
-    """`grant`: a group's per-user grants go to its user members; assignments go to the group."""
+def target_label(target: TargetRef, *, grant: bool = True, assigned_only: bool = False) -> str:
+    """`grant`: a group's per-user grants go to its user members; assignments go to the group.
+    `assigned_only`: the app requires assignment, so a tenant-wide grant serves only the users
+    and the direct members of the groups assigned to it."""
     if target.kind == "tenant":
+        if assigned_only:
+            return "**tenant-wide**, sign-in by assignment only (assigned users, direct members of assigned groups)"
         return "**tenant-wide** (all users)"
     if target.kind == "group":
         return f"group {code(target.ref)}" + (" (each user member)" if grant else "")

@@ -167,10 +167,12 @@ def _app_section(
         out.add("", api.title, "", "| Target | Scopes |", "|---|---|")
         if cap is None:
             for grant in api.grants:
-                out.add(f"| {cell(target_label(grant.target))} | {cell(scopes(grant.scopes))} |")
+                label = target_label(grant.target, assigned_only=app.assignment_required)
+                out.add(f"| {cell(label)} | {cell(scopes(grant.scopes))} |")
             continue
         for grant in api.others:
-            out.add(f"| {cell(target_label(grant.target))} | {cell(scopes(grant.scopes))} |")
+            label = target_label(grant.target, assigned_only=app.assignment_required)
+            out.add(f"| {cell(label)} | {cell(scopes(grant.scopes))} |")
         for row in api.user_rows:
             who = target_label(row.users[0]) if len(row.users) == 1 else _users(row.users)
             out.add(f"| {cell(who)} | {cell(row.scopes)} |")

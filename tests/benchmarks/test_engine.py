@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.engine import GROUP, OPERATIONS, tenant_state
+from benchmarks.engine_assigned import AssignedRun
 from benchmarks.engine_report import BEGIN, END, Measured, Runs, report, write_results
 
 
@@ -55,3 +56,9 @@ def test_results_section_is_replaced_in_place(tmp_path: Path) -> None:
     assert text.count(BEGIN) == 1 and text.count(END) == 1
     assert "second" in text and "first" not in text
     assert text.startswith("# Title\n\n" + BEGIN) and text.endswith("## Other\n\nKept.\n")
+
+
+def test_report_shows_the_assigned_run() -> None:
+    run = AssignedRun(50_000, 4.6, 8, 21, 4, 0, tenant={})
+    text = report(RUNS, "skip", (0.1, 0.2, 0.3), (1.0, 0.5, 0.4), Path("/bin/true"), run)
+    assert "| 50,000 | 4.6 | 8 | 21 | 4 | 0 |" in text

@@ -117,7 +117,7 @@ EXPECTED: dict[str, list[str]] = {
         "Pulumi.test.yaml: entra-consent:apps.m365-jira-teams.hidden: unknown key (remove it or correct its spelling)",
     ],
     "consent-value": [
-        "Pulumi.test.yaml: entra-consent:features.teams.consent: Input should be 'tenant', 'principals' or 'none' (got 'everyone')",
+        "Pulumi.test.yaml: entra-consent:features.teams.consent: Input should be 'tenant', 'principals', 'assigned' or 'none' (got 'everyone')",
     ],
     "missing-consent": [
         "Pulumi.test.yaml: entra-consent:features.teams.consent: required key is missing (add it)",
@@ -277,7 +277,7 @@ def test_schema_problems_are_all_reported() -> None:
         [
             "Pulumi.test.yaml: azuread:tenantId: malformed GUID 'not-a-guid' (write it as 8-4-4-4-12 hexadecimal digits)",
             "Pulumi.test.yaml: entra-consent:colour: unknown key (remove it or correct its spelling)",
-            "Pulumi.test.yaml: entra-consent:features.teams.consent: Input should be 'tenant', 'principals' or 'none' (got 'everyone')",
+            "Pulumi.test.yaml: entra-consent:features.teams.consent: Input should be 'tenant', 'principals', 'assigned' or 'none' (got 'everyone')",
             "Pulumi.test.yaml: entra-consent:features.teams.user: unknown key (remove it or correct its spelling)",
         ]
     )

@@ -128,6 +128,16 @@ class TenantMocks(pulumi.runtime.Mocks):
             else:
                 absent = f"[display_name] No group found matching specified filter (displayName eq '{a.get('displayName')}')"
             raise NotFound(_bridged(args.token, absent))
+        if args.token == "azuread:index/getGroups:getGroups":
+            # As the data source with ignoreMissing: found groups only, in the order asked.
+            names, ids = a.get("displayNames") or [], a.get("objectIds") or []
+            hits = [
+                (object_id, name)
+                for wanted in (names or ids)
+                for name, (object_id, _) in self.tenant.groups.items()
+                if wanted.lower() in (name.lower(), object_id)
+            ]
+            return {"objectIds": [o for o, _ in hits], "displayNames": [n for _, n in hits]}, []
         if args.token == "azuread:index/getClientConfig:getClientConfig":
             return {"tenantId": self.tenant.tenant_id, "clientId": "", "objectId": ""}, []
         if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":

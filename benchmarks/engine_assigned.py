@@ -1,0 +1,76 @@
+"""Consent `assigned` on the real engine: one group of N members made able to use an app costs
+one tenant-wide grant, one assignment and the app's service principal, whatever N. Measured
+beside the per-user runs of `make bench-engine`: `pulumi up` (with its preview and the policy
+pack, as CI runs it), the resources in the state, the Graph requests and writes the simulated
+tenant served."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simtenant.graph import SimTenant
+from simtenant.workspace import Workspace
+
+WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+TENANT_ID = "11111111-2222-3333-4444-555555555555"
+
+
+@dataclass(frozen=True)
+class AssignedRun:
+    members: int
+    up_s: float
+    resources: int
+    requests: int
+    writes: int
+    member_reads: int  # requests listing the group's members or the tenant's users
+    tenant: dict[str, Any]  # the simulated tenant afterwards (Graph's state)
+
+
+def run_assigned(
+    state: dict[str, Any], members: int, group: str, pulumi: Path, work: Path
+) -> AssignedRun:
+    sim = SimTenant(state=state)
+    sim.start()
+    try:
+        ws = Workspace(work / f"assigned-{members}", pulumi, sim.base_url)
+        ws.write_stack_config(
+            {
+                "azuread:tenantId": TENANT_ID,
+                "entra-consent:features": {"email": {"consent": "assigned", "groups": [group]}},
+            }
+        )
+        sim.reset_requests()
+        start = time.perf_counter()
+        ws.up()
+        took = time.perf_counter() - start
+        requests = list(sim.requests)
+        tenant = sim.tenant.to_state()
+    finally:
+        sim.stop()
+    states = list((ws.root / "state").rglob(f"{ws.stack}.json"))
+    latest = json.loads(states[0].read_text("utf-8"))["checkpoint"]["latest"]
+    return AssignedRun(
+        members=members,
+        up_s=took,
+        resources=len(latest.get("resources") or []),
+        requests=len(requests),
+        writes=sum(1 for r in requests if r.method in WRITES),
+        member_reads=sum(
+            1 for r in requests if "members" in r.path.lower() or r.path.endswith("/users")
+        ),
+        tenant=tenant,
+    )
+
+
+def assigned_table(run: AssignedRun) -> list[str]:
+    return [
+        "| group members | `pulumi up` s (preview, pack, update) | resources in state "
+        "| Graph requests | Graph writes | member or user listings |",
+        "|---:|---:|---:|---:|---:|---:|",
+        f"| {run.members:,} | {run.up_s:.1f} | {run.resources} | {run.requests} | {run.writes} "
+        f"| {run.member_reads} |",
+    ]
