@@ -81,6 +81,7 @@ typecheck: setup
 catalogue-check: setup
 	$(PY) -m catalog.schema_files --check
 	$(PY) -m catalog.graph_snapshot --check
+	$(PY) -m policies.config_file --check
 
 unit: setup setup-node
 	$(PY) -m pytest -q

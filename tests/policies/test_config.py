@@ -9,7 +9,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from policies.config import SCHEMA_FILE, PrivilegedConfig, parse_config, schema_text
+from policies.config import PrivilegedConfig, parse_config
+from policies.config_file import SCHEMA_FILE, schema_text
 from tests.policies.analyzer import PolicyPackProcess
 from tests.policies.corpus import CASES, build_resources, load_case
 from tests.policies.stacks import EXAMPLE_CONFIG, example_policy_config, program_resources
@@ -92,7 +93,7 @@ def test_bad_config_is_a_mandatory_violation(
 
 
 def test_schema_file_is_current() -> None:
-    assert SCHEMA_FILE.read_text("utf-8") == schema_text(), "run python -m policies.config"
+    assert SCHEMA_FILE.read_text("utf-8") == schema_text(), "run python -m policies.config_file"
 
 
 def test_example_config_matches_schema_and_models() -> None:
