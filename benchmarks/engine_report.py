@@ -163,14 +163,24 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def _insert(document: str, block: str) -> str:
+    """`document` with the engine block replaced, or added after its title."""
+    if BEGIN in document and END in document:
+        start, end = document.index(BEGIN), document.index(END) + len(END) + 1
+        return document[:start] + block + document[end:]
+    title, _, rest = document.partition("\n\n")
+    return f"{title}\n\n{block}\n{rest}"
+
+
 def write_results(text: str, path: Path = RESULTS) -> None:
     """Replace the engine section of RESULTS.md (or add it after the title)."""
-    current = path.read_text("utf-8")
-    block = f"{BEGIN}\n{text}{END}\n"
-    if BEGIN in current and END in current:
-        start, end = current.index(BEGIN), current.index(END) + len(END) + 1
-        current = current[:start] + block + current[end:]
-    else:
-        title, _, rest = current.partition("\n\n")
-        current = f"{title}\n\n{block}\n{rest}"
-    path.write_text(current, "utf-8")
+    path.write_text(_insert(path.read_text("utf-8"), f"{BEGIN}\n{text}{END}\n"), "utf-8")
+
+
+def keep_engine_results(new_document: str, path: Path = RESULTS) -> str:
+    """`make bench` rewrites RESULTS.md: the engine section of the file it replaces stays."""
+    old = path.read_text("utf-8") if path.exists() else ""
+    if BEGIN not in old or END not in old:
+        return new_document
+    block = old[old.index(BEGIN) : old.index(END) + len(END) + 1]
+    return _insert(new_document, block)

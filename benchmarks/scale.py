@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.engine_report import keep_engine_results
 from benchmarks.report import Machine, Measurement, SizeResult, machine_info, render
 from benchmarks.synthetic import SyntheticTenant, expected_counts, stack_config
 
@@ -142,6 +143,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = render(results, before, after, args.repeat)
     print(text)
     if not args.no_results:
-        args.results.write_text(text)
+        args.results.write_text(keep_engine_results(text, args.results))
         log(f"written to {args.results}")
     return 0 if all(r.meets_minimum() for r in results) else 1

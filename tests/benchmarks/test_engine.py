@@ -7,7 +7,15 @@ from pathlib import Path
 
 from benchmarks.engine import GROUP, OPERATIONS, tenant_state
 from benchmarks.engine_assigned import AssignedRun
-from benchmarks.engine_report import BEGIN, END, Measured, Runs, report, write_results
+from benchmarks.engine_report import (
+    BEGIN,
+    END,
+    Measured,
+    Runs,
+    keep_engine_results,
+    report,
+    write_results,
+)
 
 
 def figures(wall: float, resources: int) -> Measured:
@@ -62,3 +70,13 @@ def test_report_shows_the_assigned_run() -> None:
     run = AssignedRun(50_000, 4.6, 8, 21, 4, 0, tenant={})
     text = report(RUNS, "skip", (0.1, 0.2, 0.3), (1.0, 0.5, 0.4), Path("/bin/true"), run)
     assert "| 50,000 | 4.6 | 8 | 21 | 4 | 0 |" in text
+
+
+def test_make_bench_keeps_the_engine_section(tmp_path: Path) -> None:
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# Title\n\nOld mock-runtime figures.\n", "utf-8")
+    write_results("engine figures\n", results)
+    rewritten = keep_engine_results("# Title\n\nNew mock-runtime figures.\n", results)
+    assert "engine figures" in rewritten and "New mock-runtime figures." in rewritten
+    assert "Old mock-runtime figures." not in rewritten
+    assert keep_engine_results("# T\n\nx\n", tmp_path / "absent.md") == "# T\n\nx\n"
