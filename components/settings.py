@@ -114,7 +114,10 @@ def usable_settings(config: Mapping[str, Any], file: str) -> StackSettings | Non
             kept[key] = raw[key]
     if not kept.get("features"):
         return None
-    return StackSettings.model_validate(kept)
+    try:
+        return StackSettings.model_validate(kept)
+    except ValidationError:  # parts valid alone, not together: nothing more can be checked
+        return None
 
 
 def _valid(model: type[BaseModel], value: Any) -> bool:

@@ -229,3 +229,13 @@ def test_event_log_and_snapshot(raw: bytes) -> None:
         path.write_bytes(raw)
         outcome(lambda: read_policy_events(path), str(path))
         outcome(lambda: load_snapshot(path), str(path))
+
+
+def test_config_that_no_yaml_file_gives_is_still_one_line_per_problem() -> None:
+    """A config map built in code (non-string feature keys) reaches load_stack without the YAML
+    reader's key checks: still problems, not a traceback."""
+    config = {
+        "azuread:tenantId": "11111111-2222-3333-4444-555555555555",
+        "entra-consent:features": {2024: {"consent": "tenant"}, "teams": {"consent": "tenant"}},
+    }
+    outcome(lambda: load_stack(config, ROOT, "Pulumi.fuzz.yaml"), "Pulumi.fuzz.yaml")
