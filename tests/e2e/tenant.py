@@ -85,6 +85,19 @@ class GraphReader:
 
     # -- what the tenant holds -----------------------------------------------------------
 
+    def add_scope_behind_the_stack(self, client_app_id: str, scope: str) -> dict[str, Any]:
+        """Drift: widen the client app's only grant directly in Graph, as a portal edit would.
+        The grant as it was before."""
+        sp = self.service_principal(client_app_id)
+        assert sp is not None
+        (grant,) = self.list("/oauth2PermissionGrants", **{"$filter": f"clientId eq '{sp['id']}'"})
+        self.send(
+            "PATCH",
+            f"/oauth2PermissionGrants/{grant['id']}",
+            {"scope": f"{grant['scope']} {scope}"},
+        )
+        return grant
+
     def consent(self, client_app_ids: set[str]) -> Consent:
         """The consent the tenant gives the given client apps."""
         sps = {sp["id"]: sp for sp in self.list("/servicePrincipals")}

@@ -128,14 +128,7 @@ def test_drift_is_reported_and_set_back(
 ) -> None:
     workspace.up()
     graph = tenant.graph
-    teams_sp = graph.service_principal(TEAMS)
-    assert teams_sp is not None
-    (grant,) = graph.list(
-        "/oauth2PermissionGrants", **{"$filter": f"clientId eq '{teams_sp['id']}'"}
-    )
-    graph.send(
-        "PATCH", f"/oauth2PermissionGrants/{grant['id']}", {"scope": grant["scope"] + " Mail.Send"}
-    )
+    grant = graph.add_scope_behind_the_stack(TEAMS, "Mail.Send")
 
     result = discover(
         workspace,
@@ -160,7 +153,4 @@ def test_drift_is_reported_and_set_back(
     }
     assert steps["m365-jira-teams-microsoft-graph-tenant"]["op"] == "update"
     workspace.up("--refresh")
-    (grant,) = graph.list(
-        "/oauth2PermissionGrants", **{"$filter": f"clientId eq '{teams_sp['id']}'"}
-    )
-    assert "Mail.Send" not in grant["scope"].split()
+    assert "Mail.Send" not in graph.get(f"/oauth2PermissionGrants/{grant['id']}")["scope"].split()

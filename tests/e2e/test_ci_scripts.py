@@ -339,14 +339,7 @@ def test_drift_passes_after_deploy_and_fails_on_a_grant_changed_in_the_tenant(
     assert "FAILURE" not in summary
 
     graph = tenant.graph
-    teams_sp = graph.service_principal(TEAMS)
-    assert teams_sp is not None
-    (grant,) = graph.list(
-        "/oauth2PermissionGrants", **{"$filter": f"clientId eq '{teams_sp['id']}'"}
-    )
-    graph.send(
-        "PATCH", f"/oauth2PermissionGrants/{grant['id']}", {"scope": grant["scope"] + " Mail.Send"}
-    )
+    grant = graph.add_scope_behind_the_stack(TEAMS, "Mail.Send")
     drifted = job.run("drift-stack.sh", "dev")
     assert drifted.code != 0, report(drifted, job)
     assert "::error::stack dev has drifted from its settings" in drifted.stdout
