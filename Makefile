@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STACK ?= dev
 FORMAT ?= markdown
 
-.PHONY: setup setup-run setup-node plan bench bench-engine test lint typecheck unit catalogue-check pulumi-path e2e e2e-if-cli sandbox
+.PHONY: setup setup-run setup-node plan bench bench-engine test lint typecheck unit catalogue-check pulumi-path e2e e2e-if-cli sandbox mutate
 
 # venv/.installed-run: what the commands need (requirements.txt, as `pulumi install` builds it);
 # venv/.installed: that plus the development tools.
@@ -66,6 +66,16 @@ e2e-if-cli: setup
 	else \
 		echo "*** NOTICE: the e2e layer was SKIPPED (no Pulumi CLI; see the line above). make e2e runs it. ***" >&2; \
 	fi
+
+## mutate: mutation testing of the pure core and the policy pack (tools/mutate.py, docs/testing.md):
+## the score per module and every surviving mutant. MUTATE_MODULES=rules,planner picks modules,
+## MUTATE_JOBS workers (default 2), MUTATE_TIME_LIMIT seconds for the whole run (default 3600),
+## MUTATE_ARGS more options (--file policies/links.py --lines 40-80, --list, --show ID)
+MUTATE_JOBS ?= 2
+MUTATE_TIME_LIMIT ?= 3600
+mutate: setup
+	$(PY) tools/mutate.py --jobs $(MUTATE_JOBS) --time-limit $(MUTATE_TIME_LIMIT) \
+		$(if $(MUTATE_MODULES),--modules $(MUTATE_MODULES)) $(MUTATE_ARGS)
 
 ## sandbox: a real `pulumi preview` of Pulumi.dev.yaml against the simulated tenant (no Azure)
 sandbox: setup
