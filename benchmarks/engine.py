@@ -159,13 +159,7 @@ def measure(ws: Workspace, args: list[str]) -> Measured:
     if process.returncode != 0:
         raise RuntimeError(f"pulumi {' '.join(args)} failed:\n{output[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    states = list((ws.root / "state").rglob(f"{ws.stack}.json"))
-    state_kib = states[0].stat().st_size / 1024 if states else 0.0
-    count = (
-        len(json.loads(states[0].read_text())["checkpoint"]["latest"].get("resources") or [])
-        if states
-        else 0
-    )
+    state_kib, count = ws.state_size()
     return Measured(
         wall,
         cpu,

@@ -6,7 +6,6 @@ tenant served."""
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,12 +50,10 @@ def run_assigned(
         tenant = sim.tenant.to_state()
     finally:
         sim.stop()
-    states = list((ws.root / "state").rglob(f"{ws.stack}.json"))
-    latest = json.loads(states[0].read_text("utf-8"))["checkpoint"]["latest"]
     return AssignedRun(
         members=members,
         up_s=took,
-        resources=len(latest.get("resources") or []),
+        resources=ws.state_size()[1],
         requests=len(requests),
         writes=sum(1 for r in requests if r.method in WRITES),
         member_reads=sum(

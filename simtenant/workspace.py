@@ -172,6 +172,15 @@ class Workspace:
         """Run another program (a variant under tests/e2e/programs/) in place of __main__.py."""
         shutil.copy(source, self.project / "__main__.py")
 
+    def state_size(self) -> tuple[float, int]:
+        """The stack's state in the workspace's `file://` backend: its size in KiB and the
+        resources of its latest checkpoint; (0, 0) before the first update."""
+        found = list((self.root / "state").rglob(f"{self.stack}.json"))
+        if not found:
+            return 0.0, 0
+        latest = json.loads(found[0].read_text("utf-8"))["checkpoint"]["latest"]
+        return found[0].stat().st_size / 1024, len(latest.get("resources") or [])
+
     # -- commands ------------------------------------------------------------------------
 
     def run(self, *args: str, check: bool = True, cwd: Path | None = None) -> Result:
