@@ -699,7 +699,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fail-under", type=float, default=90.0, help="adjusted %% per module")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--show", help="print the diff of one mutant id")
-    parser.add_argument("--verbose", action="store_true", help="pytest's output of survivors")
+    parser.add_argument(
+        "--verbose", action="store_true", help="pytest's output of each mutant run (with --only)"
+    )
     parser.add_argument(
         "--source-root",
         type=Path,
@@ -859,8 +861,8 @@ def _run_module(run: ModuleRun, workers: list[Worker], deadline: float, verbose:
                 }
                 answer = worker.run(job)
                 outcome = Outcome(mutant, str(answer["status"]), float(answer["seconds"]))
-                if verbose and outcome.status == "survived":
-                    print(answer["log"], file=sys.stderr)
+                if verbose:
+                    print(f"--- {mutant.id}: {outcome.status}\n{answer['log']}", file=sys.stderr)
             with lock:
                 results[i] = outcome
                 if len(results) % 25 == 0:

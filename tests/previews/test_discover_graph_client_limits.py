@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from previews.graph_client import GraphClient, GraphError, Progress, StaticToken
+from previews.graph_client import GraphClient, GraphError, Progress, StaticToken, check_base_url
 from previews.graph_errors import clean, connect_failure, describe, one_line, quoted
 from previews.graph_paging import Budget, Reading, retry_after_seconds
 from previews.graph_settings import (
@@ -296,3 +296,25 @@ def test_connection_failures_that_retrying_will_not_cure() -> None:
         "graph: cannot resolve host h (check --graph-url / network)"
     )
     assert connect_failure(_connect_error(OSError("reset")), "h") is None
+    # an exception that is its own context is read once, and the causes behind it still are
+    looped = OSError("looped")
+    looped.__context__ = looped
+    looped.__cause__ = ConnectionRefusedError()
+    assert connect_failure(_connect_error(looped), "h") == refused
+    looped.__cause__ = socket.gaierror("nope")
+    assert connect_failure(_connect_error(looped), "h") == (
+        "graph: cannot resolve host h (check --graph-url / network)"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/v1.0", "http://localhost:8080/v1.0/", "http://[::1]:80/v1.0"]
+)
+def test_plain_http_is_for_loopback_servers(url: str) -> None:
+    assert check_base_url(url) == url.rstrip("/")
+    with pytest.raises(GraphError, match=r"plain http is allowed for loopback test servers only"):
+        check_base_url(
+            url.replace("localhost", "example.com")
+            .replace("127.0.0.1", "10.0.0.1")
+            .replace("[::1]", "[::2]")
+        )

@@ -127,6 +127,12 @@ def test_a_discarded_read_is_silent_and_a_discarded_managed_resource_is_not_unde
     assert [(n.op, n.urn) for n in found.not_understood] == [(op, managed["urn"])]
 
 
+def test_a_component_is_known_by_its_urn_when_its_state_has_no_type() -> None:
+    s = step("create", ENTERPRISE_APP_TYPE, MAIL, new={}, component=None)
+    del s["newState"]["type"]
+    assert diff([s]).empty
+
+
 def test_components_and_providers_change_no_consent() -> None:
     steps = [
         step("create", ENTERPRISE_APP_TYPE, MAIL, new={}, component=None),
@@ -166,14 +172,66 @@ def test_the_longest_app_key_wins() -> None:
     ]
 
 
-def test_the_longest_api_key_wins() -> None:
-    graph = CATALOGUE.apis["microsoft-graph"]
-    short = graph.model_copy(
-        update={"key": "microsoft", "app_id": "0a0a0a0a-0000-4000-8000-00000000000a"}
+def with_keys(apps: tuple[str, ...] = (), apis: tuple[str, ...] = ()) -> Catalogue:
+    """The catalogue with more apps (copies of the mail app) and APIs (copies of Graph) under
+    these keys, each with an id of its own."""
+    mail, graph = CATALOGUE.apps[MAIL], CATALOGUE.apis["microsoft-graph"]
+    more_apps = {
+        key: dataclasses.replace(
+            mail,
+            key=key,
+            entry=mail.entry.model_copy(update={"client_id": f"0b0b0b0b-0000-4000-8000-{i:012d}"}),
+        )
+        for i, key in enumerate(apps)
+    }
+    more_apis = {
+        key: graph.model_copy(update={"key": key, "app_id": f"0a0a0a0a-0000-4000-8000-{i:012d}"})
+        for i, key in enumerate(apis)
+    }
+    return dataclasses.replace(
+        CATALOGUE, apps={**CATALOGUE.apps, **more_apps}, apis={**CATALOGUE.apis, **more_apis}
     )
-    catalogue = dataclasses.replace(CATALOGUE, apis={**CATALOGUE.apis, "microsoft": short})
-    found = diff([CREATE], catalogue=catalogue)
-    assert [(g.api, g.target) for g in found.grants] == [("microsoft-graph", Target("user", ADELE))]
+
+
+def test_the_longest_api_key_wins() -> None:
+    """An API key whose user-grant names start like another's: `microsoft-graph-user-beta`."""
+    beta = "microsoft-graph-user-beta"
+    catalogue = with_keys(apis=(beta,))
+    steps = [
+        step("create", GRANT_TYPE, f"{MAIL}-{beta}-user-{ADELE}", new={}),
+        step("create", GRANT_TYPE, f"{MAIL}-{beta}-tenant", new={}),
+        CREATE,
+    ]
+    found = diff(steps, catalogue=catalogue)
+    assert [(g.api, g.target) for g in found.grants] == [
+        ("microsoft-graph", Target("user", ADELE)),
+        (beta, TENANT),
+        (beta, Target("user", ADELE)),
+    ]
+
+
+def test_the_component_decides_between_apps_whose_names_both_fit() -> None:
+    """App `m365-jira` with API `mail-microsoft-graph` names its grant exactly as app
+    `m365-jira-mail` names its Graph grant: the component it sits under tells them apart."""
+    catalogue = with_keys(apps=("m365-jira",), apis=("mail-microsoft-graph",))
+    name = f"{MAIL}-microsoft-graph-tenant"
+    under = step("create", GRANT_TYPE, name, new={}, component="m365-jira")
+    found = diff([under], catalogue=catalogue)
+    assert [(g.app, g.api, g.target) for g in found.grants] == [
+        ("m365-jira", "mail-microsoft-graph", TENANT)
+    ]
+    found = diff([step("create", GRANT_TYPE, name, new={})], catalogue=catalogue)
+    assert [(g.app, g.api) for g in found.grants] == [(MAIL, "microsoft-graph")]
+
+
+def test_a_violation_names_the_app_the_diff_mapped_not_one_its_name_suggests() -> None:
+    """With an app keyed `m365-jira-mail-assign`, the mail app's assignment names start like
+    that app's resources: the diff's own mapping decides."""
+    catalogue = with_keys(apps=(f"{MAIL}-assign",))
+    assign = assignment_step("dev", MAIL, ADELE, "create")
+    found = diff([assign], [PolicyEvent(resource_urn=assign["urn"])], catalogue)
+    assert [a.app for a in found.assignments] == [MAIL]
+    assert [v.app for v in found.violations] == [MAIL]
 
 
 def test_a_grant_outside_its_component_is_still_its_apps() -> None:
@@ -400,6 +458,20 @@ def test_an_unmapped_assignment_reads_its_principal(
     assert (c.kind, c.target, c.app_role_id, c.revokes) == ("assignment", target, "r", True)
 
 
+@pytest.mark.parametrize("ptype", ["Group", "GROUP", "group"])
+def test_a_principal_type_only_in_the_inputs_still_says_group(ptype: str) -> None:
+    s = step(
+        "create",
+        ASSIGNMENT_TYPE,
+        "by-hand",
+        new={"principalObjectId": ADELE, "principalType": ptype},
+        component=None,
+    )
+    s["newState"]["outputs"] = {}
+    (c,) = diff([s]).unmapped
+    assert c.target == Target("group", ADELE)
+
+
 def test_an_assignment_of_a_group_the_preview_knows_is_a_group() -> None:
     known = assignment_step("dev", MAIL, ADELE, "delete")
     known["oldState"]["outputs"]["principalType"] = "Group"
@@ -456,8 +528,18 @@ def test_retain_on_delete_from_either_state(old_retained: bool, new_retained: bo
 def test_an_unmapped_resource_created_imported_or_deleted_lists_no_properties(op: str) -> None:
     old, new = ({"n": 1}, None) if op == "delete" else (None, {"n": 2})
     s = step(op, "random:index/pet:Pet", "p", old=old, new=new, component=None)
+    s["diffReasons"] = ["n"]
     (c,) = diff([s]).unmapped
     assert c.properties == ()
+    # an update says which properties change
+    s = step("update", "random:index/pet:Pet", "p", old={"n": 1}, new={"n": 2}, component=None)
+    (c,) = diff([s]).unmapped
+    assert c.properties == (PropertyChange("n", 1, 2),)
+
+
+def test_an_unmapped_grant_without_states_has_no_scopes() -> None:
+    (c,) = diff([{"op": "create", "urn": urn(GRANT_TYPE, "by-hand", None)}]).unmapped
+    assert (c.kind, c.old, c.new, c.target) == ("grant", None, None, TENANT)
 
 
 def test_a_created_service_principal_shows_its_sign_in_settings() -> None:

@@ -6,6 +6,7 @@ names none."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +127,7 @@ def test_help_names_each_argument(capsys: pytest.CaptureFixture[str]) -> None:
         main(["render", "--help"])
     out = " ".join(capsys.readouterr().out.split())
     for shown in ("PREVIEW.json", "--events EVENTS.jsonl", "--catalog DIR", "--max-bytes N"):
-        assert shown in out
+        assert re.search(rf"(?<!\w){re.escape(shown)}(?!\w)", out), shown
 
 
 def test_the_catalogue_defaults_to_the_project_folder(
