@@ -44,6 +44,10 @@ def removed(old: Scopes | None, new: Scopes | None, action: Action) -> frozenset
         return frozenset()
     if action == "delete":
         return old.values
+    if new is not None and new.hidden:
+        # A secret, or not known until apply: which scopes go cannot be told, so none are
+        # claimed; the change renders as "scopes not shown" instead of a false revocation.
+        return frozenset()
     return old.values - (new.values if new else frozenset())
 
 

@@ -218,14 +218,6 @@ def test_each_grant_change_reads_as_what_it_does(grant: GrantChange, expected: s
     assert _grant_effect(style(), grant) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: scopes that become secret or unknown at preview read as all removed "
-        "(previews/consent_changes.py `removed` ignores `Scopes.hidden`); see "
-        "test_render_consent_edges.py::test_scopes_hidden_in_the_new_state_are_not_revoked"
-    ),
-)
 @pytest.mark.parametrize("hidden", [SECRET, ["openid", UNKNOWN]])
 def test_known_scopes_that_become_hidden_are_not_shown_as_removed(hidden: Any) -> None:
     grant = change("update", ["openid", "email"], hidden, changed_properties=("claimValues",))

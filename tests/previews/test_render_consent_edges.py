@@ -564,14 +564,6 @@ def test_a_created_service_principal_shows_its_sign_in_settings() -> None:
 # --- a bug the mutants led to ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bug: a grant whose new scopes are a secret or not known until apply reads as revoking "
-        "every old scope (`removed` in previews/consent_changes.py subtracts the hidden state's "
-        "empty set): a false ⛔ revocation and wrong totals"
-    ),
-)
 @pytest.mark.parametrize("new", [SECRET, UNKNOWN, ["openid", UNKNOWN]])
 def test_scopes_hidden_in_the_new_state_are_not_revoked(new: Any) -> None:
     s = grant_step("dev", MAIL, ADELE, "update", ["openid", "email"], new)
