@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 
-from components.principals import UPN_LOOKUP_LIMIT, UserLookup
+from components.core.principals import UPN_LOOKUP_LIMIT, UserLookup
 
 PAGE_SIZE = 100
 

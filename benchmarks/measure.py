@@ -70,8 +70,8 @@ def measure_shaped_floor(count: int) -> dict[str, Any]:
 def measure_planner(size: int) -> dict[str, Any]:
     """Resolution of the look-ups' results (pure part) and the planner, timed apart."""
     from benchmarks.principals import resolved_principals
-    from components.planner import plan_consent
-    from components.stack_file import load_stack
+    from components.core.planner import plan_consent
+    from components.core.stack_file import load_stack
 
     tenant = SyntheticTenant(size)
     catalogue, settings = load_stack(stack_config(tenant), ROOT, "Pulumi.bench.yaml")

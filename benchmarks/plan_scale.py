@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from previews.plan_markdown import DEFAULT_BUDGET
+from previews.plan.plan_markdown import DEFAULT_BUDGET
 
 REPO = Path(__file__).resolve().parents[1]
 RUNS = 3

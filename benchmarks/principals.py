@@ -4,13 +4,13 @@ resolves the look-ups' results, for timing the planner alone. Pure: no Pulumi im
 from __future__ import annotations
 
 from benchmarks.synthetic import SyntheticTenant
-from components.principals import (
+from components.core.principals import (
     ResolvedPrincipals,
     index_users,
     referenced_groups,
     user_members,
 )
-from components.settings import StackSettings
+from components.core.settings import StackSettings
 
 
 def resolved_principals(tenant: SyntheticTenant, settings: StackSettings) -> ResolvedPrincipals:

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from catalog.catalogue import load_catalogue
 from previews.__main__ import main as previews_main
-from previews.render import render_digest
-from previews.render_markdown import GITHUB_COMMENT_LIMIT
+from previews.render.pipeline import render_digest
+from previews.render.render_markdown import GITHUB_COMMENT_LIMIT
 from tests.previews.synthetic import large_digest
 
 REPO = Path(__file__).resolve().parents[1]

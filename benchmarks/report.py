@@ -22,9 +22,9 @@ from benchmarks.synthetic import (
     upn,
     user_id,
 )
-from components.naming import RESOURCE_API_TYPE
-from components.principals import UPN_LOOKUP_LIMIT, user_lookup
-from components.settings import StackSettings, settings_from_config
+from components.core.naming import RESOURCE_API_TYPE
+from components.core.principals import UPN_LOOKUP_LIMIT, user_lookup
+from components.core.settings import StackSettings, settings_from_config
 
 ROOT = Path(__file__).resolve().parents[1]
 GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
@@ -478,7 +478,7 @@ def render(results: list[SizeResult], before: Machine, after: Machine, repeat: i
     )
     out += [
         "",
-        "Which user look-up a stack gets (`components/principals.py`, `user_lookup`), and its "
+        "Which user look-up a stack gets (`components/core/principals.py`, `user_lookup`), and its "
         "Graph requests by tenant size:",
         "",
         *upn_only_paths(sizes),

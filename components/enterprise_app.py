@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_azuread as azuread
 
-from components.kept_fields import TenantApp, kept_fields
-from components.naming import (
+from components.core.kept_fields import TenantApp, kept_fields
+from components.core.naming import (
     ENTERPRISE_APP_TYPE,
     Renames,
     assignment_name,
@@ -17,7 +17,7 @@ from components.naming import (
     grant_name,
     service_principal_name,
 )
-from components.planner import AppPlan
+from components.core.planner import AppPlan
 from components.resource_api import aliases
 
 

@@ -12,11 +12,10 @@ import pulumi_azuread as azuread
 
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
-from components.kept_fields import TenantApp
-from components.lookup_errors import message_of, principal_not_found, service_principal_not_found
-from components.naming import Renames
-from components.planner import AppPlan
-from components.principals import (
+from components.core.kept_fields import TenantApp
+from components.core.naming import Renames
+from components.core.planner import AppPlan
+from components.core.principals import (
     ResolvedGroup,
     ResolvedPrincipals,
     id_only_groups,
@@ -25,8 +24,9 @@ from components.principals import (
     user_lookup,
     user_members,
 )
+from components.core.settings import StackSettings
+from components.lookup_errors import message_of, principal_not_found, service_principal_not_found
 from components.resource_api import ResourceApi
-from components.settings import StackSettings
 
 _AZUREAD_VERSION = version("pulumi-azuread")
 
@@ -69,7 +69,7 @@ GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
 
 def read_enterprise_apps(apps: Sequence[AppPlan]) -> dict[str, TenantApp | None]:
     """Each enterprise app's service principal as the tenant has it (None: not there yet), so
-    the component can leave alone what the stack does not declare (components/kept_fields.py).
+    the component can leave alone what the stack does not declare (components/core/kept_fields.py).
     One invoke per app, whatever the number of users."""
     out: dict[str, TenantApp | None] = {}
     for app in apps:

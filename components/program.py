@@ -10,6 +10,11 @@ from pulumi.runtime.config import CONFIG, get_config_env
 
 from catalog.catalogue import Catalogue
 from catalog.problems import ConfigurationError, Problem
+from components.core.naming import Renames
+from components.core.planner import ConsentPlan, plan_consent
+from components.core.principals import missing_principal_problems
+from components.core.stack_file import load_stack
+from components.core.summary import app_summary
 from components.enterprise_app import EnterpriseApp
 from components.lookups import (
     read_enterprise_apps,
@@ -17,11 +22,6 @@ from components.lookups import (
     resolve_principals,
     signed_in_tenant,
 )
-from components.naming import Renames
-from components.planner import ConsentPlan, plan_consent
-from components.principals import missing_principal_problems
-from components.stack_file import load_stack
-from components.summary import app_summary
 
 
 def stack_config() -> dict[str, Any]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import pulumi
 import pulumi_azuread as azuread
 
-from components.naming import RESOURCE_API_TYPE, resource_api_id, resource_api_name
+from components.core.naming import RESOURCE_API_TYPE, resource_api_id, resource_api_name
 
 
 def aliases(previous_names: Sequence[str]) -> list[pulumi.Input[str | pulumi.Alias]]:

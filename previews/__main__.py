@@ -11,7 +11,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from catalog.problems import ConfigurationError
-from previews import check_command, comment_command, discover_command, plan_command, render_command
+from previews.cli import (
+    check_command,
+    comment_command,
+    discover_command,
+    plan_command,
+    render_command,
+)
 
 SUBCOMMANDS = [
     plan_command,

@@ -13,9 +13,24 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from previews.matrix import ScopeInfo, TargetRef
+
+class TargetLike(Protocol):
+    """A consent target as the plan and the preview both hold it: kind and reference."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def ref(self) -> str: ...
+
+
+class ScopeLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def admin_consent_required(self) -> bool: ...
+
 
 # ANSI/VT escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and two-byte.
 _TERMINAL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
@@ -51,7 +66,7 @@ def cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def target_label(target: TargetRef, *, grant: bool = True, assigned_only: bool = False) -> str:
+def target_label(target: TargetLike, *, grant: bool = True, assigned_only: bool = False) -> str:
     """`grant`: a group's per-user grants go to its user members; assignments go to the group.
     `assigned_only`: the app requires assignment, so a tenant-wide grant serves only the users
     and the direct members of the groups assigned to it."""
@@ -64,14 +79,14 @@ def target_label(target: TargetRef, *, grant: bool = True, assigned_only: bool =
     return f"user {code(target.ref)}"
 
 
-def scope_label(scope: ScopeInfo) -> str:
+def scope_label(scope: ScopeLike) -> str:
     label = code(scope.name)
     if scope.admin_consent_required:
         label += " (admin consent)"
     return label
 
 
-def scope_list(scopes: Iterable[ScopeInfo]) -> str:
+def scope_list(scopes: Iterable[ScopeLike]) -> str:
     return ", ".join(scope_label(s) for s in scopes) or "none"
 
 

@@ -23,10 +23,10 @@ from hypothesis import strategies as st
 from catalog.catalogue import load_catalogue
 from catalog.problems import ConfigurationError
 from catalog.yamlfile import read_yaml
-from components.settings import settings_from_config
-from components.stack_file import load_stack, read_stack_config
-from previews.digest import parse_digest, read_policy_events
-from previews.discover import load_snapshot
+from components.core.settings import settings_from_config
+from components.core.stack_file import load_stack, read_stack_config
+from previews.render.digest import parse_digest, read_policy_events
+from previews.tenant.discover import load_snapshot
 from tests.support.mock_runtime import ROOT
 
 EXAMPLE_STACK = (ROOT / "Pulumi.dev.yaml").read_bytes()

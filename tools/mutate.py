@@ -62,18 +62,18 @@ class Module:
 # module -> (files mutated, tests run). Test entries are globs relative to the repository.
 MODULES: dict[str, Module] = {
     "planner": Module(
-        ("components/planner.py",),
+        ("components/core/planner.py",),
         (
-            "tests/components/test_planner*.py",
-            "tests/components/test_renames.py",
+            "tests/components/core/test_planner*.py",
+            "tests/components/core/test_renames.py",
             "tests/components/test_assigned_consent.py",
         ),
     ),
     "settings": Module(
-        ("components/settings.py", "components/settings_checks.py"),
+        ("components/core/settings.py", "components/core/settings_checks.py"),
         (
-            "tests/components/test_settings*.py",
-            "tests/components/test_stack_file.py",
+            "tests/components/core/test_settings*.py",
+            "tests/components/core/test_stack_file.py",
             "tests/components/test_assigned_consent.py",
         ),
     ),
@@ -94,21 +94,28 @@ MODULES: dict[str, Module] = {
     ),
     "consent_diff": Module(
         (
-            "previews/consent_diff.py",
-            "previews/consent_changes.py",
-            "previews/consent_unmapped.py",
-            "previews/render_changes.py",
-            "previews/render_unmapped.py",
+            "previews/render/consent_diff.py",
+            "previews/render/consent_changes.py",
+            "previews/render/consent_unmapped.py",
+            "previews/render/render_changes.py",
+            "previews/render/render_unmapped.py",
         ),
-        ("tests/previews/test_render*.py", "tests/previews/test_properties.py"),
+        ("tests/previews/render/test_*.py", "tests/previews/cli/test_render_gate.py"),
     ),
     "graph_client": Module(
-        ("previews/graph_client.py", "previews/graph_paging.py", "previews/graph_errors.py"),
-        ("tests/previews/test_discover_graph_client*.py", "tests/previews/test_discover_bounds.py"),
+        (
+            "previews/tenant/graph_client.py",
+            "previews/tenant/graph_paging.py",
+            "previews/tenant/graph_errors.py",
+        ),
+        (
+            "tests/previews/tenant/test_discover_graph_client*.py",
+            "tests/previews/tenant/test_discover_bounds.py",
+        ),
     ),
     "render_gate": Module(
-        ("previews/render_command.py", "previews/digest.py"),
-        ("tests/previews/test_render*.py",),
+        ("previews/cli/render_command.py", "previews/render/digest.py"),
+        ("tests/previews/render/test_*.py", "tests/previews/cli/test_render_gate.py"),
     ),
 }
 

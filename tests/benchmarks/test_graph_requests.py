@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from benchmarks.graph_requests import group_requests, lookup_cost, pages, user_lookup_requests
-from components.principals import UPN_LOOKUP_LIMIT, UserLookup, user_lookup
-from components.settings import settings_from_config
+from components.core.principals import UPN_LOOKUP_LIMIT, UserLookup, user_lookup
+from components.core.settings import settings_from_config
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 

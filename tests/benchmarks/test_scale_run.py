@@ -16,7 +16,7 @@ from benchmarks.synthetic import (
     expected_counts,
     stack_config,
 )
-from components.naming import (
+from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
     GRANT_TYPE,

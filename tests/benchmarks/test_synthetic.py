@@ -15,8 +15,8 @@ from benchmarks.synthetic import (
 )
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
-from components.settings import settings_from_config
-from components.settings_checks import settings_problems
+from components.core.settings import settings_from_config
+from components.core.settings_checks import settings_problems
 
 GRAPH = "microsoft-graph"
 

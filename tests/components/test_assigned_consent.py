@@ -12,11 +12,16 @@ import pytest
 
 from catalog.catalogue import load_catalogue
 from catalog.problems import ConfigurationError
-from components.planner import TENANT, Target, plan_consent
-from components.principals import ResolvedGroup, ResolvedPrincipals, id_only_groups, member_groups
-from components.settings import settings_from_config
-from components.settings_checks import settings_problems
-from components.stack_file import load_stack
+from components.core.planner import TENANT, Target, plan_consent
+from components.core.principals import (
+    ResolvedGroup,
+    ResolvedPrincipals,
+    id_only_groups,
+    member_groups,
+)
+from components.core.settings import settings_from_config
+from components.core.settings_checks import settings_problems
+from components.core.stack_file import load_stack
 from tests.support.mock_runtime import ROOT, FakeTenant, fake_id, run_program, runtime_config
 
 CATALOGUE = load_catalogue(ROOT / "catalog")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from components.naming import GRANT_TYPE
+from components.core.naming import GRANT_TYPE
 from tests.support.mock_runtime import ROOT, FakeTenant, fake_id, run_program
 
 CONTOSO = FakeTenant.from_file(Path(ROOT, "tests", "tenants", "contoso.yaml"))

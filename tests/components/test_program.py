@@ -10,14 +10,14 @@ import pulumi
 import pytest
 
 from catalog.catalogue import Catalogue
-from components.naming import (
+from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
     GRANT_TYPE,
     RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
 )
-from components.stack_file import read_stack_config
+from components.core.stack_file import read_stack_config
 from tests.support.mock_runtime import (
     ROOT,
     FakeTenant,

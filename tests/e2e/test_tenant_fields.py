@@ -1,6 +1,6 @@
 """The stack changes only what it declares: adopting an enterprise app an admin configured,
 and later settings changes, leave every other field as the tenant has it (the provider writes
-the whole service principal; components/kept_fields.py)."""
+the whole service principal; components/core/kept_fields.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Synthetic preview steps in the shape `pulumi preview --json` gives them (tests, benchmark).
 
 The shape is the real engine's, as in tests/previews/digests/engine-*.json (checked by
-tests/previews/test_render.py): the state before a change has the resource's `id`, `outputs`,
+tests/previews/render/test_render.py): the state before a change has the resource's `id`, `outputs`,
 `created` and `modified`; the state the program registers has no `id` and no `outputs` (an
 update keeps `created` and `modified`); `retainOnDelete` appears only when true; every step has
 `detailedDiff`, null but for updates, where it names list elements (`claimValues[2]`).
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.naming import (
+from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
     GRANT_TYPE,
@@ -22,7 +22,7 @@ from components.naming import (
     grant_name,
     service_principal_name,
 )
-from components.planner import Target
+from components.core.planner import Target
 
 PROJECT = "entra-consent"
 GRAPH_SP = "6b0a4b1e-0000-4000-8000-0000000000aa"
@@ -146,7 +146,7 @@ def grant_step(
     new: Scopes,
 ) -> dict[str, Any]:
     """A per-user grant on Microsoft Graph: `create`, `import`, `update` or `delete`. Pass
-    previews.digest.SECRET for scopes the engine masks."""
+    previews.render.digest.SECRET for scopes the engine masks."""
     name = grant_name(app, "microsoft-graph", Target("user", user))
     step: dict[str, Any] = {
         "op": op,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from previews.__main__ import main
-from previews.render_command import EXIT_PREVIEW_FAILED
+from previews.cli.render_command import EXIT_PREVIEW_FAILED
 from tests.previews.conftest import REPO
-from tests.previews.test_plan_base import make_repo
+from tests.previews.plan.test_plan_base import make_repo
 
 DOC = REPO / "docs" / "reviewing.md"
 DIGESTS = Path(__file__).resolve().parent / "digests"

@@ -232,8 +232,8 @@ def test_event_log_flag_is_enabled_where_used(file: str) -> None:
 def test_preview_script_acts_on_every_exit_code_of_the_comment_command() -> None:
     """Each code the comment command can exit with has its own branch in the preview script,
     which exits with it, and no shell concatenates the comment or cuts it to size any more."""
-    from previews.comment_command import EXIT_SETTINGS
-    from previews.render_command import (
+    from previews.cli.comment_command import EXIT_SETTINGS
+    from previews.cli.render_command import (
         EXIT_MANDATORY_VIOLATIONS,
         EXIT_NOT_UNDERSTOOD,
         EXIT_OK,
