@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.engine_assigned import AssignedRun, assigned_table
+from benchmarks.figures import load_text, ratio, thousands
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN = "<!-- engine results: written by make bench-engine -->"
@@ -34,14 +35,6 @@ class Measured:
 Runs = dict[int, dict[str, dict[str, Measured]]]  # size -> program|floor -> operation -> figures
 
 
-def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}" if b > 0 else "n/a"
-
-
-def _n(value: int) -> str:
-    return f"{value:,}"
-
-
 def time_table(runs: Runs) -> list[str]:
     rows = [
         "| grants | operation | program s | floor s | vs floor | program CPU s | floor CPU s "
@@ -53,8 +46,8 @@ def time_table(runs: Runs) -> list[str]:
         for op, p in program.items():
             f = floor[op]
             rows.append(
-                f"| {_n(size)} | {op} | {p.wall_s:.1f} | {f.wall_s:.1f} | {_ratio(p.wall_s, f.wall_s)} "
-                f"| {p.cpu_s:.1f} | {f.cpu_s:.1f} | {_ratio(p.cpu_s, f.cpu_s)} "
+                f"| {thousands(size)} | {op} | {p.wall_s:.1f} | {f.wall_s:.1f} "
+                f"| {ratio(p.wall_s, f.wall_s)} | {p.cpu_s:.1f} | {f.cpu_s:.1f} | {ratio(p.cpu_s, f.cpu_s)} "
                 f"| {1000 * p.wall_s / size:.2f} / {1000 * f.wall_s / size:.2f} |"
             )
     return rows
@@ -75,11 +68,11 @@ def memory_table(runs: Runs) -> list[str]:
         first = program["up"].cpu_by_kind
         cpu = " / ".join(f"{first.get(k, 0.0):.1f}" for k in KINDS)
         rows.append(
-            f"| {_n(size)} | {_n(program['up'].resources)} "
+            f"| {thousands(size)} | {thousands(program['up'].resources)} "
             f"| {program['up'].state_kib:,.0f} / {floor['up'].state_kib:,.0f} "
             f"| {peak(program, 'cli'):.0f} | {peak(program, 'program'):.0f} "
             f"| {peak(floor, 'program'):.0f} "
-            f"| {_ratio(peak(program, 'program'), peak(floor, 'program'))} "
+            f"| {ratio(peak(program, 'program'), peak(floor, 'program'))} "
             f"| {peak(program, 'plugin'):.0f} | {cpu} |"
         )
     return rows
@@ -91,8 +84,8 @@ def growth_table(runs: Runs) -> list[str]:
         return []
     small, large = sizes[0], sizes[-1]
     rows = [
-        f"| operation | program ms/grant at {_n(small)} | at {_n(large)} | growth "
-        f"| floor ms/grant at {_n(small)} | at {_n(large)} | growth |",
+        f"| operation | program ms/grant at {thousands(small)} | at {thousands(large)} | growth "
+        f"| floor ms/grant at {thousands(small)} | at {thousands(large)} | growth |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for op in runs[small]["program"]:
@@ -101,8 +94,8 @@ def growth_table(runs: Runs) -> list[str]:
         f0 = runs[small]["floor"][op].wall_s / small
         f1 = runs[large]["floor"][op].wall_s / large
         rows.append(
-            f"| {op} | {1000 * p0:.2f} | {1000 * p1:.2f} | {_ratio(p1, p0)} "
-            f"| {1000 * f0:.2f} | {1000 * f1:.2f} | {_ratio(f1, f0)} |"
+            f"| {op} | {1000 * p0:.2f} | {1000 * p1:.2f} | {ratio(p1, p0)} "
+            f"| {1000 * f0:.2f} | {1000 * f1:.2f} | {ratio(f1, f0)} |"
         )
     return rows
 
@@ -126,7 +119,7 @@ def report(
     version = subprocess.run(
         [str(pulumi), "version"], capture_output=True, text=True, check=False
     ).stdout.strip()
-    load = " / ".join(f"{x:.2f}" for x in load_before), " / ".join(f"{x:.2f}" for x in load_after)
+    load = load_text(load_before), load_text(load_after)
     lines = [
         "## The program on the real engine, next to the engine floor",
         "",

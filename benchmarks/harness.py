@@ -1,5 +1,5 @@
 """A lean mock-runtime harness: Pulumi's own `MockMonitor`, mocks that answer from a synthetic
-tenant, and counters. Unlike tests/support/mock_runtime.py it does not deserialize and keep each
+tenant, and counters. Unlike simtenant/fakes/mock_runtime.py it does not deserialize and keep each
 register request, so what is timed is the program and the SDK, not the recording.
 
 Both the program and the SDK floor run on this same harness.
@@ -28,15 +28,17 @@ from benchmarks.synthetic import (
     upn,
     user_id,
 )
+from benchmarks.tokens import (
+    GET_CLIENT_CONFIG,
+    GET_GROUP,
+    GET_SERVICE_PRINCIPAL,
+    GET_USERS,
+    SERVICE_PRINCIPAL,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_PROGRAM = Path(__file__).resolve().parent / "floor" / "__main__.py"
 SHAPED_FLOOR_PROGRAM = Path(__file__).resolve().parent / "floor_shaped" / "__main__.py"
-SERVICE_PRINCIPAL = "azuread:index/servicePrincipal:ServicePrincipal"
-GET_USERS = "azuread:index/getUsers:getUsers"
-GET_GROUP = "azuread:index/getGroup:getGroup"
-GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
-GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig"
 
 
 def _user_record(index: int) -> dict[str, Any]:

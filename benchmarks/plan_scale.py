@@ -32,6 +32,7 @@ from typing import Any
 
 import yaml
 
+from benchmarks.figures import load_text
 from previews.plan.plan_markdown import DEFAULT_BUDGET
 
 REPO = Path(__file__).resolve().parents[1]
@@ -117,7 +118,7 @@ def main(argv: list[str]) -> int:
 
 
 def _load() -> str:
-    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    return load_text(os.getloadavg())
 
 
 if __name__ == "__main__":

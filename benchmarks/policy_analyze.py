@@ -24,9 +24,9 @@ from typing import Any
 
 from policies.pack import GC_THRESHOLDS
 from policies.rules import RULES
-from tests.policies.analyzer import PolicyPackProcess, stack_request
-from tests.policies.corpus import ResourceSpec, build_resources
-from tests.policies.stacks import example_policy_config
+from simtenant.fakes.policy_analyzer import PolicyPackProcess, stack_request
+from simtenant.fakes.policy_corpus import ResourceSpec, build_resources
+from simtenant.fakes.policy_stacks import example_policy_config
 
 GRAPH = "00000003-0000-0000-c000-000000000000"
 APPS = {

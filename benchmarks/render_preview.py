@@ -27,7 +27,7 @@ from catalog.catalogue import load_catalogue
 from previews.__main__ import main as previews_main
 from previews.render.pipeline import render_digest
 from previews.render.render_markdown import GITHUB_COMMENT_LIMIT
-from tests.previews.synthetic import large_digest
+from simtenant.fakes.preview_digests import large_digest
 
 REPO = Path(__file__).resolve().parents[1]
 RUNS = 5

@@ -19,7 +19,9 @@ from typing import Any
 import yaml
 
 from benchmarks.engine_report import keep_engine_results
-from benchmarks.report import Machine, Measurement, SizeResult, machine_info, render
+from benchmarks.machine import Machine, machine_info
+from benchmarks.scale_report import render
+from benchmarks.size_result import Measurement, SizeResult
 from benchmarks.synthetic import SyntheticTenant, expected_counts, stack_config
 
 ROOT = Path(__file__).resolve().parents[1]

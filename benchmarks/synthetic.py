@@ -22,6 +22,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from benchmarks.tokens import GET_CLIENT_CONFIG, GET_GROUP, GET_SERVICE_PRINCIPAL, GET_USERS
+
 APP = "m365-jira-mail"
 MAIL_CLIENT_ID = "e7185a25-9df9-4d05-b779-76b04bf46424"  # APP's client id (catalog/apps/)
 TENANT_ID = "0b3e1f52-7c4d-4e8a-9f6b-2d1c0a9e8b7f"
@@ -178,10 +180,9 @@ def expected_counts(tenant: SyntheticTenant) -> Expected:
         components=2,  # the EnterpriseApp, and the ResourceApi of Microsoft Graph
         reads=1,  # Microsoft Graph's service principal
         invokes={
-            "azuread:index/getUsers:getUsers": 1,
-            "azuread:index/getGroup:getGroup": len(assigned_groups),
-            # Microsoft Graph's service principal, and the enterprise app's
-            "azuread:index/getServicePrincipal:getServicePrincipal": 2,
-            "azuread:index/getClientConfig:getClientConfig": 1,  # the signed-in tenant
+            GET_USERS: 1,
+            GET_GROUP: len(assigned_groups),
+            GET_SERVICE_PRINCIPAL: 2,  # Microsoft Graph's service principal, and the app's
+            GET_CLIENT_CONFIG: 1,  # the signed-in tenant
         },
     )

@@ -27,7 +27,7 @@ from components.core.settings import settings_from_config
 from components.core.stack_file import load_stack, read_stack_config
 from previews.render.digest import parse_digest, read_policy_events
 from previews.tenant.discover import load_snapshot
-from tests.support.mock_runtime import ROOT
+from simtenant.fakes.mock_runtime import ROOT
 
 EXAMPLE_STACK = (ROOT / "Pulumi.dev.yaml").read_bytes()
 APPS_FILE = (ROOT / "catalog" / "apps" / "jemhc.yaml").read_bytes()

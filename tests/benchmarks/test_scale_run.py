@@ -23,7 +23,8 @@ from components.core.naming import (
     RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
 )
-from tests.support.mock_runtime import ROOT, FakeTenant, run_program
+from simtenant.fakes.fake_tenant import FakeTenant
+from simtenant.fakes.mock_runtime import ROOT, run_program
 
 
 def _measure(kind: str, size: int) -> dict[str, Any]:

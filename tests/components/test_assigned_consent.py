@@ -22,7 +22,8 @@ from components.core.principals import (
 from components.core.settings import settings_from_config
 from components.core.settings_checks import settings_problems
 from components.core.stack_file import load_stack
-from tests.support.mock_runtime import ROOT, FakeTenant, fake_id, run_program, runtime_config
+from simtenant.fakes.fake_tenant import FakeTenant, fake_id
+from simtenant.fakes.mock_runtime import ROOT, run_program, runtime_config
 
 CATALOGUE = load_catalogue(ROOT / "catalog")
 FILE = "Pulumi.test.yaml"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from components.core.naming import GRANT_TYPE
-from tests.support.mock_runtime import ROOT, FakeTenant, fake_id, run_program
+from simtenant.fakes.fake_tenant import FakeTenant, fake_id
+from simtenant.fakes.mock_runtime import ROOT, run_program
 
 CONTOSO = FakeTenant.from_file(Path(ROOT, "tests", "tenants", "contoso.yaml"))
 GET_USERS = "azuread:index/getUsers:getUsers"

@@ -18,14 +18,8 @@ from components.core.naming import (
     SERVICE_PRINCIPAL_TYPE,
 )
 from components.core.stack_file import read_stack_config
-from tests.support.mock_runtime import (
-    ROOT,
-    FakeTenant,
-    ProgramRun,
-    Registration,
-    fake_id,
-    run_program,
-)
+from simtenant.fakes.fake_tenant import FakeTenant, fake_id
+from simtenant.fakes.mock_runtime import ROOT, ProgramRun, Registration, run_program
 
 STACKS = ROOT / "tests" / "stacks"
 CONTOSO = ROOT / "tests" / "tenants" / "contoso.yaml"

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.policies.analyzer import PolicyPackProcess
+from simtenant.fakes.policy_analyzer import PolicyPackProcess
 
 
 @pytest.fixture(scope="module")

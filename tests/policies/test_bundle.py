@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from policies.bundle import bundle
-from tests.policies.analyzer import PolicyPackProcess
-from tests.policies.corpus import CASES, build_resources, load_case
-from tests.policies.stacks import (
+from simtenant.fakes.policy_analyzer import PolicyPackProcess
+from simtenant.fakes.policy_corpus import CASES, build_resources, load_case
+from simtenant.fakes.policy_stacks import (
     example_policy_config,
     example_stacks,
     program_resources,

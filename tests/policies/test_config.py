@@ -11,9 +11,9 @@ import pytest
 
 from policies.config import PrivilegedConfig, parse_config
 from policies.config_file import SCHEMA_FILE, schema_text
-from tests.policies.analyzer import PolicyPackProcess
-from tests.policies.corpus import CASES, build_resources, load_case
-from tests.policies.stacks import EXAMPLE_CONFIG, example_policy_config, program_resources
+from simtenant.fakes.policy_analyzer import PolicyPackProcess
+from simtenant.fakes.policy_corpus import CASES, build_resources, load_case
+from simtenant.fakes.policy_stacks import EXAMPLE_CONFIG, example_policy_config, program_resources
 
 TODO_TENANT = {
     "azuread:tenantId": "11111111-2222-3333-4444-555555555555",

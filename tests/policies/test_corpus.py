@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.policies.analyzer import PolicyPackProcess
-from tests.policies.corpus import CASES, build_resources, case_files, load_case
-from tests.policies.stacks import case_resources
+from simtenant.fakes.policy_analyzer import PolicyPackProcess
+from simtenant.fakes.policy_corpus import CASES, build_resources, case_files, load_case
+from simtenant.fakes.policy_stacks import case_resources
 
 
 def test_corpus_is_large_enough() -> None:

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from policies.rules import RULES
-from tests.policies.analyzer import LEVEL_NAMES, PolicyPackProcess
-from tests.policies.stacks import (
+from simtenant.fakes.mock_runtime import ROOT
+from simtenant.fakes.policy_analyzer import LEVEL_NAMES, PolicyPackProcess
+from simtenant.fakes.policy_stacks import (
     example_policy_config,
     example_stacks,
     program_resources,
     stack_config,
 )
-from tests.support.mock_runtime import ROOT
 
 
 def test_there_is_an_example_stack() -> None:

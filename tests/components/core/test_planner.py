@@ -16,7 +16,8 @@ from components.core.planner import TENANT, AppPlan, ConsentPlan, Grant, Target,
 from components.core.principals import ResolvedGroup, ResolvedPrincipals, index_users
 from components.core.settings import StackSettings
 from components.core.settings_checks import settings_problems
-from tests.support.mock_runtime import ROOT, fake_id
+from simtenant.fakes.fake_tenant import fake_id
+from simtenant.fakes.mock_runtime import ROOT
 
 GRAPH = "microsoft-graph"
 EXCHANGE = "exchange-online"

@@ -13,7 +13,7 @@ from catalog.problems import ConfigurationError
 from components.core.settings import settings_from_config
 from components.core.settings_checks import settings_problems
 from components.core.stack_file import load_stack
-from tests.support.mock_runtime import ROOT, runtime_config
+from simtenant.fakes.mock_runtime import ROOT, runtime_config
 
 FILE = "Pulumi.test.yaml"
 F = "entra-consent:features"

@@ -23,8 +23,8 @@ from components.core.settings import (
 )
 from components.core.settings_checks import settings_problems
 from components.core.stack_file import load_stack
+from simtenant.fakes.mock_runtime import ROOT, runtime_config
 from tests.components.core.test_settings import BASE, FILE, A, F, config
-from tests.support.mock_runtime import ROOT, runtime_config
 
 P = "Pulumi.test.yaml: entra-consent:"
 ASSIGNED = {"consent": "assigned", "groups": ["Jira Users"]}

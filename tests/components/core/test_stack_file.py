@@ -8,7 +8,7 @@ import pytest
 
 from catalog.problems import ConfigurationError
 from components.core.stack_file import load_stack, read_stack_config, stack_file_name
-from tests.support.mock_runtime import ROOT
+from simtenant.fakes.mock_runtime import ROOT
 
 BAD = Path(__file__).resolve().parents[2] / "stacks" / "bad"
 

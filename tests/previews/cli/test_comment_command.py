@@ -28,8 +28,8 @@ from previews.markdown import utf8_size
 from previews.plan.base_plan import plan_against_base
 from previews.plan.plan_diff_markdown import plan_diff_markdown
 from previews.render.pipeline import render_digest
+from simtenant.fakes.preview_digests import large_digest
 from tests.previews.plan.test_plan_base import AFTER, base_repo, make_repo
-from tests.previews.synthetic import large_digest
 from tests.previews.test_markdown_kit import render, structure
 
 DIGESTS = Path(__file__).resolve().parents[1] / "digests"

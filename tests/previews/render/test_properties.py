@@ -14,8 +14,8 @@ from previews.plan.plan_diff import diff_plans
 from previews.render.consent_diff import consent_diff
 from previews.render.digest import PreviewDigest
 from previews.render.render_markdown import render_markdown
+from simtenant.fakes.preview_digests import BASE, OPTIONAL, assignment_step, grant_step, user_id
 from tests.previews.conftest import REPO
-from tests.previews.synthetic import BASE, OPTIONAL, assignment_step, grant_step, user_id
 
 CATALOGUE = load_catalogue(REPO / "catalog")
 APPS = ["m365-jira-mail", "m365-jira-teams", "jemhc"]

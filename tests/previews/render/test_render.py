@@ -3,7 +3,7 @@
 The digests are the real engine's (tests/previews/digests/engine-*.json, written by
 tests/e2e/test_review.py): object ids differ per run, so they are read from the fixtures.
 What the real engine cannot produce from this project is built in code by
-tests/previews/synthetic.py, in the engine's shape, and labelled synthetic below."""
+simtenant/fakes/preview_digests.py, in the engine's shape, and labelled synthetic below."""
 
 from __future__ import annotations
 
@@ -21,8 +21,7 @@ from previews.render.consent_diff import consent_diff
 from previews.render.digest import SECRET, UNKNOWN, PreviewDigest, read_policy_events
 from previews.render.pipeline import render_digest
 from previews.render.render_markdown import GITHUB_COMMENT_LIMIT, render_markdown
-from tests.previews.conftest import REPO
-from tests.previews.synthetic import (
+from simtenant.fakes.preview_digests import (
     MAIL_SCOPES,
     assignment_step,
     grant_step,
@@ -31,6 +30,7 @@ from tests.previews.synthetic import (
     stack_step,
     user_id,
 )
+from tests.previews.conftest import REPO
 
 DIGESTS = Path(__file__).resolve().parents[1] / "digests"
 MIXED = DIGESTS / "engine-mixed.json"

@@ -25,14 +25,14 @@ from components.core.planner import TENANT, Target
 from previews.render.consent_changes import ConsentDiff, PropertyChange
 from previews.render.consent_diff import consent_diff
 from previews.render.digest import SECRET, UNKNOWN, PolicyEvent, PreviewDigest
-from tests.previews.conftest import REPO
-from tests.previews.synthetic import (
+from simtenant.fakes.preview_digests import (
     PROJECT,
     assignment_step,
     grant_step,
     stack_step,
     user_id,
 )
+from tests.previews.conftest import REPO
 
 CATALOGUE = load_catalogue(REPO / "catalog")
 STACK = f"urn:pulumi:dev::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-dev"

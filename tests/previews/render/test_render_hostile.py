@@ -34,14 +34,14 @@ from previews.tenant.drift import (
     SettingDifference,
 )
 from previews.tenant.drift_markdown import render as render_drift
-from tests.previews.conftest import REPO
-from tests.previews.synthetic import (
+from simtenant.fakes.preview_digests import (
     MAIL_SCOPES,
     PROJECT,
     assignment_step,
     grant_step,
     stack_step,
 )
+from tests.previews.conftest import REPO
 
 TAGS = re.compile(r"</?([a-z0-9]+)")
 DIGESTS = Path(__file__).resolve().parents[1] / "digests"

@@ -4,7 +4,7 @@ policy violations without an event log are "not checked", service principal sett
 with a direction, and principals are named where the preview knows them.
 
 Real engine steps (tests/previews/digests/engine-mixed.json) where they show the case;
-synthetic ones (tests/previews/synthetic.py, the engine's shape) changed where needed."""
+synthetic ones (simtenant/fakes/preview_digests.py, the engine's shape) changed where needed."""
 
 from __future__ import annotations
 
@@ -26,8 +26,7 @@ from previews.cli.render_command import (
 )
 from previews.render.digest import read_policy_events
 from previews.render.pipeline import Rendered, render_digest
-from tests.previews.conftest import REPO
-from tests.previews.synthetic import (
+from simtenant.fakes.preview_digests import (
     MAIL_SCOPES,
     PROJECT,
     assignment_step,
@@ -35,6 +34,7 @@ from tests.previews.synthetic import (
     stack_step,
     user_id,
 )
+from tests.previews.conftest import REPO
 
 DIGESTS = Path(__file__).resolve().parents[1] / "digests"
 MIXED = json.loads((DIGESTS / "engine-mixed.json").read_text("utf-8"))

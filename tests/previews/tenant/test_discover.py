@@ -18,10 +18,11 @@ from previews.__main__ import main as dispatch
 from previews.tenant.drift import DriftReport
 from previews.tenant.graph_client import GRAPH_TOKEN_ENV, GraphClient
 from previews.tenant.import_file import ImportDocument
+from simtenant.fakes.fake_tenant import FakeTenant
+from simtenant.fakes.mock_runtime import ProgramRun, run_program
 from simtenant.graph import Fault, SimTenant
 from tests.previews.conftest import REPO
 from tests.previews.tenant.discover.seeding import TOKEN, SeededTenant, seed_tenant
-from tests.support.mock_runtime import FakeTenant, ProgramRun, run_program
 
 
 def main(args: list[str]) -> int:

@@ -24,8 +24,8 @@ from previews.tenant.discover_tenant import (
 from previews.tenant.drift import compare
 from previews.tenant.drift_markdown import render
 from previews.tenant.import_file import ImportDocument, ImportResource, _check_names, build_import
+from simtenant.fakes.fake_tenant import FakeTenant, fake_id
 from tests.previews.conftest import REPO
-from tests.support.mock_runtime import FakeTenant, fake_id
 
 FILE = "Pulumi.dev.yaml"
 CONTOSO = FakeTenant.from_file(REPO / "tests" / "tenants" / "contoso.yaml")

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
+from simtenant.fakes.fake_tenant import FakeTenant
 from simtenant.graph import GraphSession, SimTenant, load_seed, replay
-from tests.support.mock_runtime import FakeTenant
 
 TOKEN = "fake-graph-token"
 TENANT_FILE = Path(__file__).resolve().parent / "tenant.yaml"

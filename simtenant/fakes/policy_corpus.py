@@ -9,10 +9,10 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from tests.policies.analyzer import SP_TYPE, STACK_TYPE, UNKNOWN, EngineResource, stack_urn
-from tests.support.mock_runtime import fake_id
+from simtenant.fakes.fake_tenant import fake_id
+from simtenant.fakes.policy_analyzer import SP_TYPE, STACK_TYPE, UNKNOWN, EngineResource, stack_urn
 
-CASES = Path(__file__).resolve().parent / "cases"
+CASES = Path(__file__).resolve().parents[2] / "tests" / "policies" / "cases"
 COMPONENT = "entra-consent:index:EnterpriseApp"
 RESOURCE_API = "entra-consent:index:ResourceApi"
 GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"

@@ -16,7 +16,8 @@ import pulumi
 from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from tests.support.mock_runtime import ROOT, FakeTenant, ProgramRun, TenantMocks
+from simtenant.fakes.fake_tenant import FakeTenant
+from simtenant.fakes.mock_runtime import ROOT, ProgramRun, TenantMocks
 
 PACK_MAIN = ROOT / "policies" / "__main__.py"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown string at preview

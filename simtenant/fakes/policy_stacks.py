@@ -10,9 +10,10 @@ from typing import Any
 
 import yaml
 
-from tests.policies.analyzer import EngineResource, engine_resources
-from tests.policies.corpus import Case, build_resources
-from tests.support.mock_runtime import ROOT, FakeTenant, run_program
+from simtenant.fakes.fake_tenant import FakeTenant
+from simtenant.fakes.mock_runtime import ROOT, run_program
+from simtenant.fakes.policy_analyzer import EngineResource, engine_resources
+from simtenant.fakes.policy_corpus import Case, build_resources
 
 TENANT_FILE = ROOT / "tests" / "tenants" / "contoso.yaml"
 EXAMPLE_CONFIG = ROOT / "policies" / "config.example.json"

@@ -19,40 +19,9 @@ from pulumi.runtime import rpc
 from pulumi.runtime.settings import ROOT as ROOT_RESOURCE
 from pulumi.runtime.settings import get_root_resource
 
+from simtenant.fakes.fake_tenant import EXAMPLE_TENANT_ID, FakeTenant, fake_id
+
 ROOT = Path(__file__).resolve().parents[2]
-NS = uuid.UUID("6f1c8f3e-0d3b-4a8f-9a53-3c2d6f0b7a11")
-
-
-EXAMPLE_TENANT_ID = "11111111-2222-3333-4444-555555555555"  # Pulumi.dev.yaml's azuread:tenantId
-
-
-def fake_id(*parts: str) -> str:
-    return str(uuid.uuid5(NS, "/".join(parts)))
-
-
-@dataclass
-class FakeTenant:
-    """users: object id -> UPN; groups: display name -> (object id, transitive member ids);
-    service_principals: appId -> object id of the tenant's existing service principals."""
-
-    users: dict[str, str] = field(default_factory=dict)
-    groups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
-    service_principals: dict[str, str] = field(default_factory=dict)
-    tenant_id: str = EXAMPLE_TENANT_ID  # the tenant the provider is signed in to
-
-    @classmethod
-    def from_file(cls, path: Path) -> FakeTenant:
-        import yaml
-
-        data = yaml.safe_load(path.read_text("utf-8"))
-        users = {fake_id("user", upn): upn for upn in data.get("users", [])}
-        by_upn = {upn.lower(): oid for oid, upn in users.items()}
-        groups = {}
-        for name, members in (data.get("groups") or {}).items():
-            ids = [by_upn.get(str(m).lower(), str(m)) for m in members]
-            groups[name] = (fake_id("group", name), ids)
-        sps = {app_id: fake_id("sp", app_id) for app_id in data.get("service_principals", [])}
-        return cls(users=users, groups=groups, service_principals=sps)
 
 
 def _bridged(token: str, diagnostic: str) -> str:
