@@ -28,13 +28,8 @@ from benchmarks.synthetic import (
     upn,
     user_id,
 )
-from benchmarks.tokens import (
-    GET_CLIENT_CONFIG,
-    GET_GROUP,
-    GET_SERVICE_PRINCIPAL,
-    GET_USERS,
-    SERVICE_PRINCIPAL,
-)
+from components.core.naming import GET_CLIENT_CONFIG, GET_GROUP, GET_SERVICE_PRINCIPAL, GET_USERS
+from components.core.naming import SERVICE_PRINCIPAL_TYPE as SERVICE_PRINCIPAL
 
 ROOT = Path(__file__).resolve().parents[1]
 FLOOR_PROGRAM = Path(__file__).resolve().parent / "floor" / "__main__.py"

@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from benchmarks.tokens import GET_CLIENT_CONFIG, GET_GROUP, GET_SERVICE_PRINCIPAL, GET_USERS
+from components.core.naming import GET_CLIENT_CONFIG, GET_GROUP, GET_SERVICE_PRINCIPAL, GET_USERS
 
 APP = "m365-jira-mail"
 MAIL_CLIENT_ID = "e7185a25-9df9-4d05-b779-76b04bf46424"  # APP's client id (catalog/apps/)

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from catalog.guid import Guid
+from catalog.strict import StrictTypes
 
 ConsentMode = Literal["tenant", "principals"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class ApiScope(Strict):
+class ApiScope(StrictTypes):
     id: Guid
     admin_consent_required: bool
     privilege_level: Annotated[int, Field(ge=1, le=5)] | None = Field(
@@ -25,7 +22,7 @@ class ApiScope(Strict):
     )
 
 
-class ApiFile(Strict):
+class ApiFile(StrictTypes):
     """One resource API (`catalog/apis/<key>.yaml`)."""
 
     key: Key
@@ -42,13 +39,13 @@ class ApiFile(Strict):
     )
 
 
-class AppRole(Strict):
+class AppRole(StrictTypes):
     id: Guid
     display_name: NonEmptyStr
     description: str | None = None
 
 
-class AppEntry(Strict):
+class AppEntry(StrictTypes):
     """One enterprise application (one client id)."""
 
     display_name: NonEmptyStr
@@ -68,12 +65,12 @@ class AppEntry(Strict):
     )
 
 
-class GrantEntry(Strict):
+class GrantEntry(StrictTypes):
     required: list[NonEmptyStr] = Field(default_factory=list)
     optional: list[NonEmptyStr] = Field(default_factory=list)
 
 
-class FeatureEntry(Strict):
+class FeatureEntry(StrictTypes):
     app: Key
     description: NonEmptyStr
     source: NonEmptyStr
@@ -86,7 +83,7 @@ class FeatureEntry(Strict):
     notes: str | None = None
 
 
-class AppsFile(Strict):
+class AppsFile(StrictTypes):
     """One vendor product (`catalog/apps/<vendor>.yaml`)."""
 
     vendor: NonEmptyStr

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pydantic import ValidationError
+
+from catalog.text import visible
 
 
 @dataclass(frozen=True, order=True)
@@ -22,21 +23,6 @@ class Problem:
             else f"{self.file}: {self.message}"
         )
         return visible(text)
-
-
-def visible(text: str) -> str:
-    """The text on one line with nothing hidden: control, format (zero-width, bidi) and line
-    separator characters written as escapes, so a value from a file can neither break a
-    problem's line nor disguise it."""
-    return "".join(
-        ch if unicodedata.category(ch) not in HIDDEN else ch.encode("unicode_escape").decode()
-        for ch in text
-    )
-
-
-# Unicode categories nobody sees: control, format (zero-width, bidi), line and paragraph
-# separators, lone surrogates.
-HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 class ConfigurationError(Exception):

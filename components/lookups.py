@@ -13,7 +13,13 @@ import pulumi_azuread as azuread
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
 from components.core.kept_fields import TenantApp
-from components.core.naming import Renames
+from components.core.naming import (
+    GET_CLIENT_CONFIG,
+    GET_GROUPS,
+    GET_SERVICE_PRINCIPAL,
+    GET_USERS,
+    Renames,
+)
 from components.core.planner import AppPlan
 from components.core.principals import (
     ResolvedGroup,
@@ -41,9 +47,6 @@ def _not_found(exc: Exception) -> bool:
     return principal_not_found(message_of(exc))
 
 
-GET_USERS = "azuread:index/getUsers:getUsers"
-
-
 def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
     """`azuread.get_users` as (object id, UPN) pairs, from the provider's parallel `objectIds`
     and `userPrincipalNames` lists (it fills both for every user, in order). The untyped invoke
@@ -55,16 +58,10 @@ def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
     return list(zip(ids, upns, strict=True))
 
 
-GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig"
-
-
 def signed_in_tenant() -> str:
     """The tenant the azuread provider is signed in to (`get_client_config`)."""
     result = _invoke(GET_CLIENT_CONFIG, {})
     return str(result.get("tenantId") or "").lower()
-
-
-GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
 
 
 def read_enterprise_apps(apps: Sequence[AppPlan]) -> dict[str, TenantApp | None]:
@@ -114,9 +111,6 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
             continue
         groups[ref] = user_members(group.object_id, group.members, user_ids)
     return ResolvedPrincipals(users=users, groups=groups)
-
-
-GET_GROUPS = "azuread:index/getGroups:getGroups"
 
 
 def _id_only_groups(refs: Sequence[str]) -> dict[str, ResolvedGroup]:

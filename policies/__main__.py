@@ -9,7 +9,8 @@ PACK_DIR = Path(__file__).resolve().parent
 PACKAGE = "entra_consent_policies"
 
 # The pack's modules load as one package whatever the folder is called (a published pack runs
-# from a versioned folder); `catalog` comes from a bundled copy or from the project around it.
+# from a versioned folder); `catalog` and `components.core` come from bundled copies or from the
+# project around it.
 sys.path[:0] = [str(PACK_DIR), str(PACK_DIR.parent)]
 spec = importlib.util.spec_from_file_location(
     PACKAGE, PACK_DIR / "__init__.py", submodule_search_locations=[str(PACK_DIR)]

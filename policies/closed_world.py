@@ -14,12 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from catalog.catalogue import Catalogue
+from components.core.naming import ASSIGNMENT_TYPE, GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
 
 from .config import ClosedWorldConfig, RuleConfig
-from .resources import ASSIGNMENT, GRANT, SERVICE_PRINCIPAL, Resource, Stack, known_str
+from .property_values import known_str
+from .resources import Resource
+from .stack import Stack
 from .violation import Violation
 
-DECLARED = frozenset({SERVICE_PRINCIPAL, GRANT, ASSIGNMENT})
+DECLARED = frozenset({SERVICE_PRINCIPAL_TYPE, GRANT_TYPE, ASSIGNMENT_TYPE})
 PROVIDER_PREFIX = "pulumi:providers:"
 
 

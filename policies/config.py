@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
+from pydantic import Field, StrictBool, ValidationError
 
 from catalog.problems import Problem, problems_from_validation
+from catalog.strict import Strict
 
 DEFAULT_PRIVILEGE_THRESHOLD = 4
 ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"]
@@ -19,10 +20,8 @@ ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"]
 Scopes = list[Annotated[str, Field(min_length=1)]]
 
 
-class RuleConfig(BaseModel):
+class RuleConfig(Strict):
     """Settings every rule accepts."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     catalog: str | None = Field(
         default=None,

@@ -12,9 +12,13 @@ from __future__ import annotations
 from collections import Counter
 
 from catalog.catalogue import Catalogue
+from components.core.naming import RESOURCE_API_TYPE
 
 from .config import RuleConfig
-from .resources import FIRST_PARTY_APP_IDS, RESOURCE_API, Assignment, Grant, Stack, known_str
+from .first_party import FIRST_PARTY_APP_IDS
+from .property_values import known_str
+from .resources import Assignment, Grant
+from .stack import Stack
 from .violation import Violation
 
 FIX = (
@@ -33,7 +37,7 @@ def registered_ids_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> li
         owner = item.client if isinstance(item, Grant) else item.app
         if (
             owner is not None
-            and owner.type != RESOURCE_API
+            and owner.type != RESOURCE_API_TYPE
             and item.resource.parent != owner.parent
         ):
             out.append(

@@ -1,11 +1,12 @@
-"""The CrossGuard wiring: each rule of `rules.py` as a pulumi_policy policy, and the pack."""
+"""The CrossGuard wiring: each rule of the table in `rules.py` as a pulumi_policy policy of its
+kind, and the pack."""
 
 from __future__ import annotations
 
 import gc
 import threading
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -26,8 +27,9 @@ from catalog.catalogue import Catalogue
 
 from . import catalogue_source
 from .config import RuleConfig, parse_config
-from .resources import Resource, Stack
-from .rules import RULES, Rule, first_party_app_ids, no_first_party_service_principals
+from .resources import Resource
+from .rules import RULES, Rule
+from .stack import Stack
 
 PACK_NAME = "entra-consent"
 
@@ -90,7 +92,7 @@ def _report_all(report: ReportViolation, violations: list[Any]) -> None:
 
 
 def _settings(
-    rule: Rule, raw: Mapping[str, Any] | None, report: ReportViolation
+    rule: Rule[Any], raw: Mapping[str, Any] | None, report: ReportViolation
 ) -> RuleConfig | None:
     """The rule's config; None, with each problem reported, when it is invalid."""
     config, problems = parse_config(rule.config_model, rule.name, raw)
@@ -158,11 +160,20 @@ def install_per_call_stack() -> None:
     _PolicyAnalyzerServicer.AnalyzeStack = analyze_stack  # type: ignore[method-assign]
 
 
-def _stack_policy(rule: Rule) -> StackValidationPolicy:
-    check = rule.check
-    assert check is not None
+def _resource(args: ResourceValidationArgs) -> Resource:
+    return Resource(args.urn, args.resource_type, args.name, _props(args.props))
 
-    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+
+Args = TypeVar("Args", StackValidationArgs, ResourceValidationArgs)
+
+
+def _validate(
+    rule: Rule[Any], subject: Callable[[Args], Stack | Resource]
+) -> Callable[[Args, ReportViolation], None]:
+    """The policy's callback: the rule's settings, then the catalogue, then the check on what
+    `subject` makes of the engine's arguments (the stack, or one resource)."""
+
+    def validate(args: Args, report: ReportViolation) -> None:
         config = _settings(rule, args.get_config(), report)
         if config is None:
             return
@@ -170,43 +181,36 @@ def _stack_policy(rule: Rule) -> StackValidationPolicy:
         if loaded.catalogue is None and rule.needs_catalogue:
             report(loaded.failure, None)
             return
-        stack = _PER_CALL.get(args)
-        # A rule that runs without a catalogue takes it as optional (closed-world).
-        _report_all(report, check(stack, cast(Catalogue, loaded.catalogue), config))
-
-    return StackValidationPolicy(
-        name=rule.name,
-        description=rule.description,
-        validate=validate,
-        enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(properties=rule.schema),
-    )
-
-
-def _first_party_policy(rule: Rule) -> ResourceValidationPolicy:
-    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        config = _settings(rule, args.get_config(), report)
-        if config is None:
-            return
-        # Without a catalogue, the built-in list of Microsoft APIs still applies.
-        loaded = catalogue_source.load(catalogue_source.catalogue_dir(config.catalog))
-        resource = Resource(args.urn, args.resource_type, args.name, _props(args.props))
-        found = no_first_party_service_principals(resource, first_party_app_ids(loaded.catalogue))
+        # A rule that runs without a catalogue takes it as optional (closed-world and the
+        # built-in list of Microsoft APIs of no-first-party-service-principals).
+        found = rule.check(subject(args), cast(Catalogue, loaded.catalogue), config)
         _report_all(report, found)
 
+    return validate
+
+
+def policy(rule: Rule[Any]) -> Policy:
+    """The rule as a CrossGuard policy of its kind."""
+    schema = PolicyConfigSchema(properties=rule.schema)
+    if rule.kind == "stack":
+        return StackValidationPolicy(
+            name=rule.name,
+            description=rule.description,
+            validate=_validate(rule, _PER_CALL.get),
+            enforcement_level=EnforcementLevel.MANDATORY,
+            config_schema=schema,
+        )
     return ResourceValidationPolicy(
         name=rule.name,
         description=rule.description,
-        validate=validate,
+        validate=_validate(rule, _resource),
         enforcement_level=EnforcementLevel.MANDATORY,
-        config_schema=PolicyConfigSchema(properties=rule.schema),
+        config_schema=schema,
     )
 
 
 def policies() -> list[Policy]:
-    return [
-        _stack_policy(rule) if rule.kind == "stack" else _first_party_policy(rule) for rule in RULES
-    ]
+    return [policy(rule) for rule in RULES]
 
 
 # AnalyzeStack hands every stack policy its own deserialized copy of all resources: millions of

@@ -2,10 +2,11 @@
 
 Every value the renderers did not write themselves (stack config, catalogue, tenant, engine)
 goes through `code()`: an inline code span that nothing in the value can close, on one line,
-without control characters or terminal escapes. Inside a code span GitHub renders no HTML,
-image, link, autolink or comment, so a hostile value cannot change the comment's structure; a
-value in a table cell also goes through `cell()`. tests/previews/test_markdown_kit.py checks
-this with GitHub's own Markdown library (cmarkgfm) over arbitrary strings.
+without control characters or terminal escapes (`catalog.text.code_text`). Inside a code span
+GitHub renders no HTML, image, link, autolink or comment, so a hostile value cannot change the
+comment's structure; a value in a table cell also goes through `cell()`.
+tests/previews/test_markdown_kit.py checks this with GitHub's own Markdown library (cmarkgfm)
+over arbitrary strings.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
+
+from catalog.text import code_text
 
 
 class TargetLike(Protocol):
@@ -32,26 +35,13 @@ class ScopeLike(Protocol):
     def admin_consent_required(self) -> bool: ...
 
 
-# ANSI/VT escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and two-byte.
-_TERMINAL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
-# Line breaks of any kind, tabs: one space each (a value never starts a line).
-_BREAKS = re.compile(r"\r\n|[\r\n\t\v\f\x85\u2028\u2029]")
-# Other control and invisible formatting characters (bidi overrides, zero-width): removed.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 _TICKS = re.compile(r"`+")
-
-
-def clean(value: object) -> str:
-    """The value as one line of visible text: terminal escapes and control characters removed,
-    line breaks and tabs as spaces."""
-    text = _TERMINAL.sub("", str(value))
-    return _CONTROL.sub("", _BREAKS.sub(" ", text))
 
 
 def code(value: object) -> str:
     """`value` as an inline code span that it cannot close: the fence is one backtick longer
     than the longest run of backticks in it, padded where CommonMark would eat an edge."""
-    text = clean(value)
+    text = code_text(value)
     if text == "":
         return "` `"
     fence = "`" * (max((len(run) for run in _TICKS.findall(text)), default=0) + 1)

@@ -16,7 +16,7 @@ costs a fraction of a second instead of pytest's start-up.
     python tools/mutate.py --modules rules,planner  # some
     python tools/mutate.py --file policies/links.py --lines 40-80
     python tools/mutate.py --list --modules planner # the mutants, not run
-    python tools/mutate.py --show 'policies/rules.py:120:15:0'
+    python tools/mutate.py --show ID                # one mutant's diff (ids as --list prints them)
 """
 
 from __future__ import annotations
@@ -80,6 +80,10 @@ MODULES: dict[str, Module] = {
     "rules": Module(
         (
             "policies/rules.py",
+            "policies/catalogue_rules.py",
+            "policies/grant_rules.py",
+            "policies/first_party.py",
+            "policies/catalogue_view.py",
             "policies/closed_world.py",
             "policies/links.py",
             "policies/violation.py",
@@ -88,7 +92,7 @@ MODULES: dict[str, Module] = {
         ("tests/policies/test_corpus.py",),
     ),
     "resources": Module(
-        ("policies/resources.py",),
+        ("policies/resources.py", "policies/stack.py", "policies/property_values.py"),
         ("tests/policies/test_rules*.py", "tests/policies/test_corpus.py"),
         ("tests/policies/test_corpus.py",),
     ),
@@ -112,6 +116,10 @@ MODULES: dict[str, Module] = {
             "tests/previews/tenant/test_discover_graph_client*.py",
             "tests/previews/tenant/test_discover_bounds.py",
         ),
+    ),
+    "text": Module(
+        ("catalog/text.py",),
+        ("tests/catalog/test_text.py", "tests/previews/test_markdown_kit.py"),
     ),
     "render_gate": Module(
         ("previews/cli/render_command.py", "previews/render/digest.py"),

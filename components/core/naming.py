@@ -1,18 +1,27 @@
-"""Resource names and types the components register. Shared by everything that must name the
-same resources (components, import documents, previews): derive, never copy."""
+"""Resource names, the type tokens of the resources the components register and of the functions
+they invoke, and URNs. Shared by everything that must name the same resources (components, the
+policy pack, import documents, previews, benchmarks): derive, never copy. It imports only the
+target type, so that the policy pack and the benchmarks' measuring process load it cheaply."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from components.core.planner import Target
+from components.core.target import Target
 
 ENTERPRISE_APP_TYPE = "entra-consent:index:EnterpriseApp"
 RESOURCE_API_TYPE = "entra-consent:index:ResourceApi"
 SERVICE_PRINCIPAL_TYPE = "azuread:index/servicePrincipal:ServicePrincipal"
 GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
 ASSIGNMENT_TYPE = "azuread:index/appRoleAssignment:AppRoleAssignment"
+
+# The azuread functions the program's look-ups invoke (`get_group` through its typed call).
+GET_USERS = "azuread:index/getUsers:getUsers"
+GET_GROUP = "azuread:index/getGroup:getGroup"
+GET_GROUPS = "azuread:index/getGroups:getGroups"
+GET_SERVICE_PRINCIPAL = "azuread:index/getServicePrincipal:getServicePrincipal"
+GET_CLIENT_CONFIG = "azuread:index/getClientConfig:getClientConfig"
 
 
 def enterprise_app_name(app: str) -> str:

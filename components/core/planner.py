@@ -9,29 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
 
 from catalog.catalogue import Catalogue, Feature
 from components.core.principals import ResolvedPrincipals
 from components.core.settings import AppSettings, FeatureSettings, StackSettings
-
-TargetKind = Literal["tenant", "group", "user"]
-_RANK = {"tenant": 0, "group": 1, "user": 2}
-
-
-@dataclass(frozen=True)
-class Target:
-    kind: TargetKind
-    ref: str = ""
-
-    def sort_key(self) -> tuple[int, str]:
-        return (_RANK[self.kind], self.ref)
-
-    def __str__(self) -> str:
-        return "tenant" if self.kind == "tenant" else f"{self.kind}:{self.ref}"
-
-
-TENANT = Target("tenant")
+from components.core.target import TENANT, Target
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from catalog.guid import Guid
 from catalog.problems import ConfigurationError, Problem, problems_from_validation
+from catalog.strict import StrictTypes
 
 NAMESPACE = "entra-consent"
 # tenant: one grant for every user; principals: one grant per named user (groups stand for
@@ -20,11 +21,7 @@ MissingPrincipals = Literal["fail", "skip"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class FeatureSettings(Strict):
+class FeatureSettings(StrictTypes):
     consent: Consent
     users: list[NonEmptyStr] | None = Field(default=None, description="UPNs or object ids.")
     groups: list[NonEmptyStr] | None = Field(
@@ -57,7 +54,7 @@ class FeatureSettings(Strict):
         return self.principals_given and self.assign is not False
 
 
-class AppSettings(Strict):
+class AppSettings(StrictTypes):
     assignment_required: bool = False
     hide: bool = False
     notes: str | None = None
@@ -66,7 +63,7 @@ class AppSettings(Strict):
     )
 
 
-class StackSettings(Strict):
+class StackSettings(StrictTypes):
     """`entra-consent:*` keys without their namespace."""
 
     catalog: NonEmptyStr = "catalog"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
-from catalog.problems import HIDDEN, Problem, key_path
+from catalog.problems import Problem, key_path
+from catalog.text import first_hidden
 from components.core.settings import NAMESPACE, StackSettings
 
 NOTES_LIMIT = 1024  # the provider's validation of a service principal's notes
@@ -19,7 +19,7 @@ def name_problem(value: str) -> str | None:
     up exactly these characters and find nothing, or another principal."""
     if not value.strip():
         return "blank name (remove it or write the name)"
-    hidden = next((ch for ch in value if unicodedata.category(ch) in HIDDEN), None)
+    hidden = first_hidden(value)
     if hidden is not None:
         return (
             f"{value!r} holds the invisible character U+{ord(hidden):04X} "

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from catalog.catalogue import Catalogue
 from catalog.guid import DEFAULT_APP_ROLE_ID
-from components.core.planner import ConsentPlan, Target
+from catalog.strict import Strict
+from components.core.planner import ConsentPlan
 from components.core.settings import Consent, StackSettings
+from components.core.target import Target
 
 TargetKind = Literal["tenant", "group", "user"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class TargetRef(Strict):

@@ -8,13 +8,13 @@ from typing import Literal
 
 from pydantic import Field
 
+from catalog.strict import Strict
 from components.core.settings import Consent
 from previews.plan.matrix import (
     AppMatrix,
     AssignmentEntry,
     PlanDocument,
     ScopeInfo,
-    Strict,
     TargetGrant,
     TargetRef,
 )

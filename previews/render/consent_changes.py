@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from components.core.planner import Target
+from components.core.target import Target
 from previews.render.digest import SECRET, UNKNOWN
 
 # import: a resource the tenant already has, adopted into the stack (no change in the tenant).
@@ -34,6 +34,8 @@ class Scopes:
 
 
 def added(old: Scopes | None, new: Scopes | None) -> frozenset[str]:
+    """Scopes that were hidden before (a secret) count as added: a reviewer then sees every
+    scope the grant has now, and a tenant-wide one is flagged (over-warning, never under)."""
     if new is None:
         return frozenset()
     return new.values - (old.values if old else frozenset())
@@ -46,7 +48,8 @@ def removed(old: Scopes | None, new: Scopes | None, action: Action) -> frozenset
         return old.values
     if new is not None and new.hidden:
         # A secret, or not known until apply: which scopes go cannot be told, so none are
-        # claimed; the change renders as "scopes not shown" instead of a false revocation.
+        # claimed (a false revocation would teach reviewers to ignore the mark); the change
+        # renders as "scopes not shown".
         return frozenset()
     return old.values - (new.values if new else frozenset())
 

@@ -23,7 +23,7 @@ from components.core.naming import (
     grant_name,
     service_principal_name,
 )
-from components.core.planner import TENANT, Target
+from components.core.target import TENANT, Target
 from previews.render.consent_changes import (
     Action,
     AssignmentChange,

@@ -15,7 +15,7 @@ from components.core.naming import (
     SERVICE_PRINCIPAL_TYPE,
     service_principal_name,
 )
-from components.core.planner import TENANT, Target
+from components.core.target import TENANT, Target
 from previews.render.consent_changes import (
     Action,
     PropertyChange,

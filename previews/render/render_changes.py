@@ -13,7 +13,7 @@ from typing import Any
 
 from catalog.catalogue import Catalogue
 from components.core.kept_fields import HIDE_TAG
-from components.core.planner import Target
+from components.core.target import Target
 from previews.markdown import Group, code
 from previews.render.consent_changes import (
     AssignmentChange,

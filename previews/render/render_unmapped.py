@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from components.core.planner import Target
+from components.core.target import Target
 from previews.markdown import code
 from previews.render.consent_changes import AssignmentChange, Scopes, UnmappedChange
 from previews.render.render_changes import (

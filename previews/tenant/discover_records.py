@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from catalog.strict import Strict
 from previews.tenant.graph_errors import GraphError, quoted
 
 ConsentType = Literal["AllPrincipals", "Principal"]
 CONSENT_TYPES = ("AllPrincipals", "Principal")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ServicePrincipalRecord(Strict):

@@ -10,6 +10,8 @@ from pydantic import Field
 
 from catalog.catalogue import Catalogue
 from catalog.guid import is_guid
+from catalog.strict import Strict
+from catalog.text import clean
 from components.core.principals import (
     ResolvedGroup,
     ResolvedPrincipals,
@@ -25,7 +27,6 @@ from previews.tenant.discover_records import (
     GrantRecord,
     GroupRecord,
     ServicePrincipalRecord,
-    Strict,
     UserRecord,
     assignment,
     grant,
@@ -33,7 +34,6 @@ from previews.tenant.discover_records import (
     user,
 )
 from previews.tenant.graph_client import GraphClient
-from previews.tenant.graph_errors import clean
 
 __all__ = [  # the records are defined in previews.tenant.discover_records
     "AssignmentRecord",

@@ -7,14 +7,16 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from catalog.catalogue import Catalogue
+from catalog.strict import Strict
 from components.core.kept_fields import ENTERPRISE_TAG, HIDE_TAG
 from components.core.naming import assignment_name, grant_name, service_principal_name
-from components.core.planner import TENANT, AppPlan, ConsentPlan, Target, plan_consent
+from components.core.planner import AppPlan, ConsentPlan, plan_consent
 from components.core.principals import missing_principal_problems
 from components.core.settings import NAMESPACE, StackSettings
+from components.core.target import TENANT, Target
 from previews.tenant.discover_tenant import (
     AssignmentRecord,
     GrantRecord,
@@ -25,10 +27,6 @@ from previews.tenant.discover_tenant import (
 GrantStatus = Literal["match", "drifted", "missing", "unmanaged"]
 AssignmentStatus = Literal["match", "missing", "unmanaged"]
 SpStatus = Literal["present", "drifted", "missing", "not_in_stack"]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class GrantEntry(Strict):

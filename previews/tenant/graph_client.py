@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from catalog.text import clean
 from previews.tenant.graph_credentials import (
     AzureIdentityToken,
     StaticToken,
@@ -31,7 +32,7 @@ from previews.tenant.graph_credentials import (
     token_scope,
     token_tenant,
 )
-from previews.tenant.graph_errors import GraphError, clean, connect_failure, describe, quoted
+from previews.tenant.graph_errors import GraphError, connect_failure, describe, quoted
 from previews.tenant.graph_paging import (
     MAX_RESPONSE_BYTES,
     Budget,

@@ -2,32 +2,19 @@
 connection failures that retrying will not cure.
 
 Text that the server at --graph-url controls (error codes and messages, record values, link
-hosts) is made safe for one line on a terminal or in a CI log: ANSI escape sequences, C0 and C1
-control characters (newlines and tabs become spaces), bidirectional overrides and marks (a
-message cannot reorder the line it is shown in) and lone surrogates (stderr cannot write them)
-are removed, and long text is cut with an ellipsis. `GraphError` itself keeps every message
-it is given on one line, whatever went into it."""
+hosts) goes through `catalog.text.clean` before it is shown: one safe line on a terminal or in
+a CI log, cut with an ellipsis when long. `GraphError` itself keeps every message it is given
+on one line (`catalog.text.one_line`), whatever went into it."""
 
 from __future__ import annotations
 
 import json
-import re
 import socket
-import unicodedata
 from collections.abc import Iterator
 
 import httpx
 
-LIMIT = 300
-ELLIPSIS = "…"
-
-# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), and any other two-character escape.
-_ESCAPES = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]?|\x1b.?",
-    re.S,
-)
-_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_SPACES = re.compile(r"\s+")
+from catalog.text import clean, one_line
 
 
 class GraphError(Exception):
@@ -35,31 +22,6 @@ class GraphError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(one_line(message))
-
-
-def _keep(char: str) -> str:
-    if char in _BIDI:
-        return ""
-    category = unicodedata.category(char)
-    if category in ("Cc", "Zl", "Zp") or char.isspace():
-        return " "  # newlines, tabs, other controls: a space, so words stay apart
-    if category == "Cs":
-        return "\ufffd"
-    return char
-
-
-def one_line(text: str) -> str:
-    """`text` on one line, without control characters; spaces collapsed, ends trimmed."""
-    text = _ESCAPES.sub("", text)
-    return _SPACES.sub(" ", "".join(_keep(c) for c in text)).strip()
-
-
-def clean(value: object, limit: int = LIMIT) -> str:
-    """Server-controlled `value` as one safe line of at most `limit` characters."""
-    text = one_line(value if isinstance(value, str) else str(value))
-    if len(text) > limit:
-        return text[: max(limit - 1, 0)].rstrip() + ELLIPSIS
-    return text
 
 
 def quoted(value: object, limit: int = 60) -> str:

@@ -7,8 +7,9 @@ as a replacement."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from catalog.strict import Strict
 from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
@@ -21,9 +22,7 @@ from components.core.naming import (
 from previews.tenant.drift import DriftReport
 
 
-class ImportResource(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class ImportResource(Strict):
     type: str
     name: str
     id: str | None = None
@@ -31,10 +30,10 @@ class ImportResource(BaseModel):
     component: bool | None = None
 
 
-class ImportDocument(BaseModel):
+class ImportDocument(Strict):
     """The JSON `pulumi import --file` reads (nameTable: names of existing parents -> URNs)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True)
 
     name_table: dict[str, str] = Field(default_factory=dict, alias="nameTable")
     resources: list[ImportResource]

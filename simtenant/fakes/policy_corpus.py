@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from catalog.strict import Strict
 from simtenant.fakes.fake_tenant import fake_id
 from simtenant.fakes.policy_analyzer import SP_TYPE, STACK_TYPE, UNKNOWN, EngineResource, stack_urn
 
@@ -28,10 +29,6 @@ RULE_NAMES = [
     "one-grant-per-target",
     "default-app-role",
 ]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class ResourceSpec(Strict):

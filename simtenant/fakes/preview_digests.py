@@ -22,7 +22,7 @@ from components.core.naming import (
     grant_name,
     service_principal_name,
 )
-from components.core.planner import Target
+from components.core.target import Target
 
 PROJECT = "entra-consent"
 GRAPH_SP = "6b0a4b1e-0000-4000-8000-0000000000aa"

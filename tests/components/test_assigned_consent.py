@@ -12,7 +12,7 @@ import pytest
 
 from catalog.catalogue import load_catalogue
 from catalog.problems import ConfigurationError
-from components.core.planner import TENANT, Target, plan_consent
+from components.core.planner import plan_consent
 from components.core.principals import (
     ResolvedGroup,
     ResolvedPrincipals,
@@ -22,6 +22,7 @@ from components.core.principals import (
 from components.core.settings import settings_from_config
 from components.core.settings_checks import settings_problems
 from components.core.stack_file import load_stack
+from components.core.target import TENANT, Target
 from simtenant.fakes.fake_tenant import FakeTenant, fake_id
 from simtenant.fakes.mock_runtime import ROOT, run_program, runtime_config
 

@@ -10,9 +10,16 @@ from typing import Any
 
 from catalog.catalogue import App, Catalogue, load_catalogue
 from catalog.models import AppRole
+from components.core.naming import (
+    ASSIGNMENT_TYPE,
+    GRANT_TYPE,
+    RESOURCE_API_TYPE,
+    SERVICE_PRINCIPAL_TYPE,
+)
 from policies.config import ClosedWorldConfig, PrivilegedConfig, RuleConfig
-from policies.resources import ASSIGNMENT, GRANT, RESOURCE_API, SERVICE_PRINCIPAL, Resource, Stack
-from policies.rules import RULES, first_party_app_ids, no_first_party_service_principals
+from policies.resources import Resource
+from policies.rules import RULES
+from policies.stack import Stack
 from tests.conftest import ROOT
 
 CATALOGUE: Catalogue = load_catalogue(ROOT / "catalog")
@@ -48,7 +55,7 @@ ROLE_CATALOGUE = with_role(CATALOGUE, "m365-jira-mail", ROLE)
 def sp(name: str, client_id: str, object_id: str = MAIL_OID, **props: Any) -> Resource:
     return Resource(
         f"urn:{name}-sp",
-        SERVICE_PRINCIPAL,
+        SERVICE_PRINCIPAL_TYPE,
         f"{name}-sp",
         {"clientId": client_id, "objectId": object_id, **props},
         parent=f"urn:{name}",
@@ -57,7 +64,10 @@ def sp(name: str, client_id: str, object_id: str = MAIL_OID, **props: Any) -> Re
 
 def api(name: str, app_id: str, object_id: str) -> Resource:
     return Resource(
-        f"urn:api-{name}", RESOURCE_API, f"api-{name}", {"appId": app_id, "objectId": object_id}
+        f"urn:api-{name}",
+        RESOURCE_API_TYPE,
+        f"api-{name}",
+        {"appId": app_id, "objectId": object_id},
     )
 
 
@@ -84,7 +94,7 @@ def grant(
     )
     return Resource(
         f"urn:{name}",
-        GRANT,
+        GRANT_TYPE,
         name,
         {**values, **props},
         property_dependencies=deps,
@@ -97,7 +107,7 @@ def assignment(
 ) -> Resource:
     return Resource(
         f"urn:{name}",
-        ASSIGNMENT,
+        ASSIGNMENT_TYPE,
         name,
         {
             "resourceObjectId": app.props["objectId"],
@@ -127,15 +137,15 @@ def verdicts(
     stack = Stack(resources)
     found: list[Verdict] = []
     for rule in RULES:
-        if rule.check is not None:
-            config = configs.get(rule.name, RuleConfig())
+        config = configs.get(rule.name, RuleConfig())
+        if rule.kind == "stack":
             found += [
                 (rule.name, v.urn or "", v.message) for v in rule.check(stack, catalogue, config)
             ]
-    first_party = first_party_app_ids(catalogue)
-    for r in resources:
-        for v in no_first_party_service_principals(r, first_party):
-            found.append(("no-first-party-service-principals", r.urn, v.message))
+        else:
+            for r in resources:
+                for v in rule.check(r, catalogue, config):
+                    found.append((rule.name, r.urn, v.message))
     return sorted(found)
 
 

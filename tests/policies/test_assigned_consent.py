@@ -8,9 +8,10 @@ import dataclasses
 
 import pytest
 
+from components.core.naming import SERVICE_PRINCIPAL_TYPE
 from policies.config import PrivilegedConfig, parse_config
-from policies.resources import SERVICE_PRINCIPAL, Stack
-from policies.rules import tenant_wide_privileged_scopes
+from policies.grant_rules import tenant_wide_privileged_scopes
+from policies.stack import Stack
 from tests.policies.test_rules import CATALOGUE, UNKNOWN, _stack
 
 PRIVILEGED = ["Group.ReadWrite.All", "Mail.Send", "User.Read"]  # the first at level 4
@@ -20,7 +21,7 @@ def stack_requiring(required: object) -> Stack:
     stack = _stack("jemhc", "microsoft-graph", PRIVILEGED, None, False)
     return Stack(
         dataclasses.replace(r, props={**r.props, "appRoleAssignmentRequired": required})
-        if r.type == SERVICE_PRINCIPAL
+        if r.type == SERVICE_PRINCIPAL_TYPE
         else r
         for r in stack.resources
     )

@@ -1,8 +1,10 @@
 """A bundled pack (as published) runs on its own, from a folder of any name, with its own copy
-of the catalogue."""
+of the catalogue and of the pure core it imports (`components/core/`)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +37,9 @@ def test_bundle_holds_pack_and_catalogue(tmp_path: Path) -> None:
     for name in ("__main__.py", "rules.py", "PulumiPolicy.yaml", "requirements.txt"):
         assert (out / name).is_file(), name
     assert (out / "catalog" / "catalogue.py").is_file()
+    assert (out / "components" / "__init__.py").is_file()
+    for name in ("naming.py", "target.py"):
+        assert (out / "components" / "core" / name).is_file(), name
     assert sorted(p.name for p in (out / "catalog" / "apps").glob("*.yaml")) == sorted(
         p.name for p in (Path(__file__).resolve().parents[2] / "catalog" / "apps").glob("*.yaml")
     )
@@ -50,4 +55,34 @@ def test_bundled_pack_judges_like_the_project_pack(bundled: PolicyPackProcess) -
     found = bundled.analyze_all(build_resources(case.resources, preview=False))
     assert [(d.policy, d.resource) for d in found] == [
         ("catalogue-scopes-only", "m365-jira-teams-microsoft-graph-tenant")
+    ]
+
+
+def test_bundled_pack_imports_its_own_copies(tmp_path: Path) -> None:
+    """The bundled `__main__.py`, up to serving: the pack, the catalogue loader and the core it
+    imports all load from the bundle, never from the project (installed in the test venv)."""
+    out = bundle(tmp_path / "0.1.0").resolve()
+    modules = (
+        "entra_consent_policies.rules",
+        "catalog.catalogue",
+        "components.core.naming",
+        "components.core.target",
+    )
+    code = (
+        "import runpy, sys\n"
+        "import pulumi_policy\n"
+        "pulumi_policy.PolicyPack = lambda **_: None  # build the pack, do not serve it\n"
+        f"runpy.run_path({str(out / '__main__.py')!r})\n"
+        f"print('\\n'.join(sys.modules[m].__file__ for m in {modules!r}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    files = [Path(line) for line in done.stdout.splitlines()]
+    assert files == [
+        out / "rules.py",
+        out / "catalog" / "catalogue.py",
+        out / "components" / "core" / "naming.py",
+        out / "components" / "core" / "target.py",
     ]

@@ -9,13 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catalog.catalogue import Catalogue, load_catalogue
+from components.core.naming import GRANT_TYPE, RESOURCE_API_TYPE, SERVICE_PRINCIPAL_TYPE
+from policies.catalogue_rules import catalogue_scopes_only
 from policies.config import PrivilegedConfig, RuleConfig
-from policies.resources import GRANT, RESOURCE_API, SERVICE_PRINCIPAL, Resource, Stack
-from policies.rules import (
-    catalogue_scopes_only,
-    one_grant_per_target,
-    tenant_wide_privileged_scopes,
-)
+from policies.grant_rules import one_grant_per_target, tenant_wide_privileged_scopes
+from policies.resources import Resource
+from policies.stack import Stack
 from tests.conftest import ROOT
 
 CATALOGUE: Catalogue = load_catalogue(ROOT / "catalog")
@@ -31,7 +30,7 @@ def _stack(app: str, api: str, scopes: list[str], user: str | None, preview: boo
     app_id = CATALOGUE.apis[api].app_id
     sp = Resource(
         "urn:sp",
-        SERVICE_PRINCIPAL,
+        SERVICE_PRINCIPAL_TYPE,
         f"{app}-sp",
         {
             "clientId": client_id,
@@ -41,7 +40,7 @@ def _stack(app: str, api: str, scopes: list[str], user: str | None, preview: boo
     # The engine sends no reads: the API is known from its ResourceApi component, by value.
     read = Resource(
         "urn:api",
-        RESOURCE_API,
+        RESOURCE_API_TYPE,
         f"api-{api}",
         {"appId": app_id, "objectId": "22222222-0000-0000-0000-0000000000bb"},
     )
@@ -54,7 +53,7 @@ def _stack(app: str, api: str, scopes: list[str], user: str | None, preview: boo
         props["userObjectId"] = user
     grant = Resource(
         "urn:grant",
-        GRANT,
+        GRANT_TYPE,
         "grant",
         props,
         ["urn:sp"],

@@ -10,18 +10,17 @@ from typing import Any
 
 import pytest
 
-from policies.resources import (
-    GRANT,
+from components.core.naming import GRANT_TYPE
+from policies.property_values import (
     UNKNOWN,
-    Grant,
     Malformed,
-    Resource,
-    Stack,
     Unknown,
-    _claim_values,
+    claim_values,
     is_unknown,
     known_str,
 )
+from policies.resources import Grant, Resource
+from policies.stack import Stack
 from tests.policies.builder import (
     ADELE,
     GRAPH,
@@ -54,8 +53,8 @@ SENTINELS = {
 def test_every_unknown_sentinel_is_unknown(sentinel: str) -> None:
     assert is_unknown(sentinel)
     assert known_str(sentinel) is UNKNOWN
-    assert _claim_values(sentinel) is UNKNOWN
-    assert _claim_values(["User.Read", sentinel]) is UNKNOWN
+    assert claim_values(sentinel) is UNKNOWN
+    assert claim_values(["User.Read", sentinel]) is UNKNOWN
 
 
 def test_known_strings() -> None:
@@ -86,7 +85,7 @@ def test_known_strings() -> None:
     ],
 )
 def test_claim_values_of_every_shape(raw: Any, expected: Any) -> None:
-    found = _claim_values(raw)
+    found = claim_values(raw)
     if isinstance(expected, str):
         assert repr(found) == expected
     else:
@@ -183,4 +182,4 @@ def test_the_target_of_a_grant_reads_as_it_is_known() -> None:
     stack = Stack([mail, graph, grant("g", mail, graph, PLAIN, user=SENTINELS["string"])])
     (read,) = stack.grants()
     assert isinstance(read, Grant) and read.user is UNKNOWN and not read.tenant_wide
-    assert stack.resources[2].type == GRANT
+    assert stack.resources[2].type == GRANT_TYPE

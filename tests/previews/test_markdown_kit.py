@@ -12,7 +12,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from previews.markdown import cell, clean, code
+from catalog.text import code_text
+from previews.markdown import cell, code
 
 TAGS = re.compile(r"</?([a-z0-9]+)")
 CODE = re.compile(r"<code>(.*?)</code>", re.S)
@@ -70,10 +71,4 @@ def test_known_attacks_change_nothing_and_show_as_text(template: str, value: str
     hostile = render(piece(template, value))
     assert structure(hostile) == structure(render(piece(template, "a")))
     shown = html.unescape(CODE.findall(hostile)[0])
-    assert shown.strip() == clean(value).strip()
-
-
-@given(value=st.text())
-def test_clean_leaves_one_line_without_controls(value: str) -> None:
-    text = clean(value)
-    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e]", text)
+    assert shown.strip() == code_text(value).strip()

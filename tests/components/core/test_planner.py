@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from catalog.catalogue import Catalogue, load_catalogue
 from catalog.guid import DEFAULT_APP_ROLE_ID
-from components.core.planner import TENANT, AppPlan, ConsentPlan, Grant, Target, plan_consent
+from components.core.planner import AppPlan, ConsentPlan, Grant, plan_consent
 from components.core.principals import ResolvedGroup, ResolvedPrincipals, index_users
 from components.core.settings import StackSettings
 from components.core.settings_checks import settings_problems
+from components.core.target import TENANT, Target
 from simtenant.fakes.fake_tenant import fake_id
 from simtenant.fakes.mock_runtime import ROOT
 

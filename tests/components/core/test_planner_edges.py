@@ -5,7 +5,8 @@ how a target reads, the APIs of a plan, and consent `assigned`."""
 from __future__ import annotations
 
 from catalog.catalogue import Catalogue
-from components.core.planner import TENANT, Target, plan_consent
+from components.core.planner import plan_consent
+from components.core.target import TENANT, Target
 from tests.components.core.test_planner import EXCHANGE, GRAPH, app_plan, checked, principals, uid
 
 

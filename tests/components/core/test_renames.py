@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.core.naming import Renames, grant_name
-from components.core.planner import Target
+from components.core.target import Target
 
 USER = Target("user", "a1a1a1a1-0000-4000-8000-000000000001")
 TENANT = Target("tenant", "")

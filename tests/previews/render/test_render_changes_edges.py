@@ -13,7 +13,7 @@ import pytest
 
 from catalog.catalogue import Catalogue, load_catalogue
 from catalog.models import ApiScope
-from components.core.planner import TENANT, Target
+from components.core.target import TENANT, Target
 from previews.markdown import Group
 from previews.render.consent_changes import (
     ACTIONS,
@@ -224,6 +224,14 @@ def test_known_scopes_that_become_hidden_are_not_shown_as_removed(hidden: Any) -
     assert _grant_effect(style(), grant) == (
         "scopes not shown (secret or unknown); changed: `claimValues`"
     )
+    assert not grant.revokes
+
+
+def test_scopes_that_were_secret_read_as_added() -> None:
+    """Conservative: a reviewer sees every scope the grant has now."""
+    grant = change("update", SECRET, ["openid", "email"], changed_properties=("claimValues",))
+    assert grant.added == {"openid", "email"} and grant.removed == frozenset()
+    assert _grant_effect(style(), grant) == "adds `email`, `openid`"
     assert not grant.revokes
 
 

@@ -21,7 +21,7 @@ from components.core.naming import (
     RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
 )
-from components.core.planner import TENANT, Target
+from components.core.target import TENANT, Target
 from previews.render.consent_changes import ConsentDiff, PropertyChange
 from previews.render.consent_diff import consent_diff
 from previews.render.digest import SECRET, UNKNOWN, PolicyEvent, PreviewDigest

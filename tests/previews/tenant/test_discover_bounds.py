@@ -18,7 +18,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from previews.tenant.graph_client import GraphClient, GraphError, StaticToken
-from previews.tenant.graph_errors import clean
 from simtenant.graph import Fault
 from tests.previews.tenant.discover.seeding import TOKEN, SeededTenant, seed_tenant
 
@@ -405,8 +404,3 @@ def test_a_foreign_or_malformed_next_link_is_one_clean_line(link: str, expected:
         read_users(mock_client(lambda request: httpx.Response(200, json=body)))
     assert_one_clean_line(str(caught.value))
     assert expected in str(caught.value)
-
-
-def test_clean_cuts_long_text_with_an_ellipsis() -> None:
-    assert clean("a\nb\tc") == "a b c"
-    assert clean("x" * 10, limit=5) == "xxxx…"

@@ -18,7 +18,7 @@ from previews.tenant.graph_client import (
     StaticToken,
     check_base_url,
 )
-from previews.tenant.graph_errors import clean, connect_failure, describe, one_line, quoted
+from previews.tenant.graph_errors import connect_failure, describe, quoted
 from previews.tenant.graph_paging import Budget, Reading, retry_after_seconds
 from previews.tenant.graph_settings import (
     DEFAULT_DEADLINE_S,
@@ -228,23 +228,6 @@ def test_progress_flushes_every_line(tty: bool) -> None:
 
 def test_a_graph_error_is_one_line() -> None:
     assert str(GraphError("a\nb\tc  d\x1b[31m!")) == "a b c d!"
-    assert one_line("\u2028x\u2029") == "x"
-
-
-@pytest.mark.parametrize(
-    ("text", "limit", "expected"),
-    [
-        ("x" * 300, None, "x" * 300),
-        ("x" * 301, None, "x" * 299 + "…"),
-        ("abc", 3, "abc"),
-        ("abcd", 3, "ab…"),
-        ("ab cd", 4, "ab…"),
-        ("xyz", 0, "…"),
-        ("xyz", 1, "…"),
-    ],
-)
-def test_clean_cuts_at_its_limit(text: str, limit: int | None, expected: str) -> None:
-    assert (clean(text) if limit is None else clean(text, limit)) == expected
 
 
 @pytest.mark.parametrize(
