@@ -10,6 +10,9 @@ from catalog.guid import Guid
 from catalog.strict import StrictTypes
 
 ConsentMode = Literal["tenant", "principals"]
+# Microsoft's privilege levels run 1-5; from this level on a scope counts as high-privilege: the
+# pack's default threshold for tenant-wide grants, and what the preview flags.
+HIGH_PRIVILEGE_LEVEL = 4
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 

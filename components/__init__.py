@@ -1,1 +1,2 @@
-"""Stack settings, planner, principal look-ups and the Pulumi components."""
+"""The Pulumi shell around the pure consent core (`components/core/`): the program, the
+`EnterpriseApp` and `ResourceApi` components and the look-ups (invokes). It takes no decisions."""

@@ -11,10 +11,11 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, StrictBool, ValidationError
 
+from catalog.models import HIGH_PRIVILEGE_LEVEL
 from catalog.problems import Problem, problems_from_validation
 from catalog.strict import Strict
 
-DEFAULT_PRIVILEGE_THRESHOLD = 4
+DEFAULT_PRIVILEGE_THRESHOLD = HIGH_PRIVILEGE_LEVEL
 ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"]
 
 Scopes = list[Annotated[str, Field(min_length=1)]]

@@ -102,6 +102,18 @@ def grouped(
     return lines
 
 
+def table(
+    header: Sequence[str], rows: Iterable[Sequence[str]], *, right: Sequence[int] = ()
+) -> list[str]:
+    """A Markdown table, one line per row. Each cell is Markdown made of kit pieces (`code()`
+    around every foreign value) and goes through `cell()` here, the one place that does, so no
+    cell is escaped twice. `right`: the columns aligned right (counts)."""
+    rule = "|" + "".join("---:|" if i in right else "---|" for i in range(len(header)))
+    lines = ["| " + " | ".join(header) + " |", rule]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return lines
+
+
 def plural(count: int, noun: str, many: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (many or noun + 's')}"
 

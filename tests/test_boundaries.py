@@ -38,7 +38,7 @@ LAYERS: dict[str, set[str]] = {
     "previews.markdown": {"catalog"},
     "previews.plan": {"catalog", "components.core", "previews.markdown"},
     "previews.render": {"catalog", "components.core", "previews.markdown"},
-    "previews.tenant": {"catalog", "components.core", "previews.markdown", "previews.cli"},
+    "previews.tenant": {"catalog", "components.core", "previews.markdown"},
     "previews.cli": {
         "catalog",
         "components.core",
@@ -55,8 +55,6 @@ MAX_LINES = 400
 TARGET_LINES = 300
 # Modules over TARGET_LINES today; none may grow past MAX_LINES, and this list only shrinks.
 OVER_TARGET = {
-    "previews.tenant.drift": 393,
-    "previews.tenant.graph_client": 305,  # split next (the Target work)
     "catalog.catalogue": 302,
 }
 
@@ -123,7 +121,9 @@ def test_each_package_imports_only_the_layers_beneath_it() -> None:
     offenders = {}
     for name, imports in IMPORTS.items():
         home = layer(name)
-        if home is None:
+        if home is None:  # simtenant, benchmarks: anything but the tests
+            if any(i.split(".")[0] == "tests" for i in imports):
+                offenders[name] = sorted(i for i in imports if i.split(".")[0] == "tests")
             continue
         allowed = LAYERS[home] | {home}
         wrong = sorted(

@@ -109,6 +109,8 @@ MODULES: dict[str, Module] = {
     "graph_client": Module(
         (
             "previews/tenant/graph_client.py",
+            "previews/tenant/graph_url.py",
+            "previews/tenant/graph_progress.py",
             "previews/tenant/graph_paging.py",
             "previews/tenant/graph_errors.py",
         ),

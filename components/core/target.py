@@ -13,6 +13,9 @@ _RANK = {"tenant": 0, "group": 1, "user": 2}
 
 @dataclass(frozen=True)
 class Target:
+    """`ref`: a UPN, object id or group name as configured (object ids once resolved); empty
+    for tenant-wide."""
+
     kind: TargetKind
     ref: str = ""
 

@@ -1,4 +1,4 @@
-"""`entra-consent discover`: its command line. The reading itself (previews/tenant/discover.py) loads
+"""`entra-consent discover`: its command line. The run itself (previews/cli/discover_run.py) loads
 an HTTP client and Azure credentials, so it is imported only when the command runs: `plan`,
 `render`, `check` and every `--help` stay free of both."""
 
@@ -24,7 +24,7 @@ DESCRIPTION = (
     "compare it with the stack's plan, and write the drift report (Markdown and JSON), the "
     "tenant snapshot and the `pulumi import --file` document."
 )
-RUN = "previews.tenant.discover:run"  # resolved by the dispatcher when the command runs
+RUN = "previews.cli.discover_run:run"  # resolved by the dispatcher when the command runs
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -1,13 +1,14 @@
 """The desired consent matrix of a stack (per app, API and target, the scopes), as a document.
 
-Built from the planner's symbolic plan (no principals resolved): targets are the tenant, users
-as configured (UPN or object id) and groups by name. The same model is the `--format json`
-output of `python -m previews plan`.
+Built from the planner's symbolic plan (no principals resolved): targets are the planner's own
+`Target`s, the tenant, users as configured (UPN or object id) and groups by name, written as
+`{"kind": ..., "ref": ...}` (`ref` empty for the tenant). Read back, a target with a key of its
+own is refused like any other unknown key: a stdlib dataclass inside a pydantic model takes that
+model's config (`extra="forbid"`). The same model is the `--format json` output of
+`python -m previews plan`.
 """
 
 from __future__ import annotations
-
-from typing import Literal
 
 from pydantic import Field
 
@@ -18,25 +19,6 @@ from components.core.planner import ConsentPlan
 from components.core.settings import Consent, StackSettings
 from components.core.target import Target
 
-TargetKind = Literal["tenant", "group", "user"]
-
-
-class TargetRef(Strict):
-    kind: TargetKind
-    ref: str = Field(default="", description="UPN, object id or group name; empty for tenant.")
-
-    @classmethod
-    def of(cls, target: Target) -> TargetRef:
-        """Without validation: the planner's targets are already of this shape."""
-        return cls.model_construct(kind=target.kind, ref=target.ref)
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.ref)
-
-    def sort_key(self) -> tuple[int, str]:
-        return ({"tenant": 0, "group": 1, "user": 2}[self.kind], self.ref)
-
 
 class ScopeInfo(Strict):
     name: str
@@ -45,7 +27,7 @@ class ScopeInfo(Strict):
 
 
 class TargetGrant(Strict):
-    target: TargetRef
+    target: Target
     scopes: list[ScopeInfo]
 
 
@@ -56,7 +38,7 @@ class ApiGrants(Strict):
 
 
 class AssignmentEntry(Strict):
-    principal: TargetRef
+    principal: Target
     app_role_id: str
     app_role: str | None = Field(default=None, description="Catalogue role key; null = default.")
 
@@ -117,7 +99,7 @@ def build_matrix(
         for grant in app.grants:
             by_api.setdefault(grant.api, []).append(
                 TargetGrant.model_construct(
-                    target=TargetRef.of(grant.target),
+                    target=grant.target,
                     scopes=[info(grant.api, s) for s in grant.scopes],
                 )
             )
@@ -132,7 +114,7 @@ def build_matrix(
         role = app.settings.app_role
         assignments = [
             AssignmentEntry.model_construct(
-                principal=TargetRef.of(a.principal),
+                principal=a.principal,
                 app_role_id=a.app_role_id,
                 app_role=role if a.app_role_id != DEFAULT_APP_ROLE_ID else None,
             )

@@ -10,14 +10,8 @@ from pydantic import Field
 
 from catalog.strict import Strict
 from components.core.settings import Consent
-from previews.plan.matrix import (
-    AppMatrix,
-    AssignmentEntry,
-    PlanDocument,
-    ScopeInfo,
-    TargetGrant,
-    TargetRef,
-)
+from components.core.target import TENANT, Target
+from previews.plan.matrix import AppMatrix, AssignmentEntry, PlanDocument, ScopeInfo, TargetGrant
 
 Status = Literal["added", "removed", "changed"]
 
@@ -38,14 +32,14 @@ class SettingChange(Strict):
 class GrantDiff(Strict):
     api: str
     api_display_name: str
-    target: TargetRef
+    target: Target
     status: Status = Field(description="added/removed: the whole target; changed: its scopes.")
     added: list[ScopeInfo]
     removed: list[ScopeInfo]
 
 
 class AssignmentDiff(Strict):
-    principal: TargetRef
+    principal: Target
     status: Literal["added", "removed"]
     app_role_id: str
 
@@ -91,14 +85,14 @@ def diff_plans(before: PlanDocument | None, after: PlanDocument) -> list[AppDiff
     return out
 
 
-def _grants(app: AppMatrix | None) -> dict[tuple[str, tuple[str, str]], tuple[str, TargetGrant]]:
+def _grants(app: AppMatrix | None) -> dict[tuple[str, Target], tuple[str, TargetGrant]]:
     if app is None:
         return {}
-    return {(api.api, t.target.key): (api.display_name, t) for api in app.apis for t in api.targets}
+    return {(api.api, t.target): (api.display_name, t) for api in app.apis for t in api.targets}
 
 
-def _assignments(app: AppMatrix | None) -> dict[tuple[str, str], AssignmentEntry]:
-    return {a.principal.key: a for a in app.assignments} if app else {}
+def _assignments(app: AppMatrix | None) -> dict[Target, AssignmentEntry]:
+    return {a.principal: a for a in app.assignments} if app else {}
 
 
 def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
@@ -108,7 +102,7 @@ def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
     settings = _setting_changes(old, new) if old and new else []
     grants: list[GrantDiff] = []
     before, after = _grants(old), _grants(new)
-    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[0], _target_order(k[1]))):
+    for key in sorted(before.keys() | after.keys(), key=lambda k: (k[0], k[1].sort_key())):
         api_name, was = before.get(key, ("", None))
         api_name_new, now = after.get(key, ("", None))
         was_scopes = {s.name: s for s in was.scopes} if was else {}
@@ -118,7 +112,7 @@ def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
         if not added and not removed:
             continue
         status: Status = "changed" if was and now else ("added" if now else "removed")
-        target = now.target if now else was.target if was else TargetRef(kind="tenant")
+        target = now.target if now else was.target if was else TENANT
         grants.append(
             GrantDiff(
                 api=key[0],
@@ -131,7 +125,7 @@ def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
         )
     assignments: list[AssignmentDiff] = []
     a_before, a_after = _assignments(old), _assignments(new)
-    for principal in sorted(a_before.keys() | a_after.keys(), key=_target_order):
+    for principal in sorted(a_before.keys() | a_after.keys(), key=Target.sort_key):
         was_a, now_a = a_before.get(principal), a_after.get(principal)
         if was_a is not None and (now_a is None or now_a.app_role_id != was_a.app_role_id):
             assignments.append(_assignment(was_a, "removed"))
@@ -148,10 +142,6 @@ def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
         grants=grants,
         assignments=assignments,
     )
-
-
-def _target_order(key: tuple[str, str]) -> tuple[int, str]:
-    return ({"tenant": 0, "group": 1, "user": 2}.get(key[0], 3), key[1])
 
 
 def _assignment(entry: AssignmentEntry, status: Literal["added", "removed"]) -> AssignmentDiff:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from components.core.target import Target
 from previews.markdown import Group, code, fit, plural, scope_list, target_label
-from previews.plan.matrix import TargetRef
 from previews.plan.plan_diff import AppDiff, GrantDiff, PlanDiffDocument
 
 REVOKED = "⛔"
@@ -13,7 +13,7 @@ WARNING = "⚠️"
 def plan_diff_markdown(doc: PlanDiffDocument, budget: int | None = None) -> str:
     """Alike changes of several users share a line; with a `budget` (UTF-8 bytes), their user
     lists shorten until the text fits."""
-    lines: list[str | Group[TargetRef]] = [
+    lines: list[str | Group[Target]] = [
         f"## Consent plan diff: stack {code(doc.stack)}, {code(doc.base_ref)} → working tree",
         "",
         "From the stack file and the catalogue alone (no tenant): users and groups as "
@@ -127,11 +127,11 @@ def _grant_effect(g: GrantDiff) -> str:
     return "; ".join(parts)
 
 
-def _label(target: TargetRef) -> str:
+def _label(target: Target) -> str:
     return target_label(target)
 
 
-def _assignee(target: TargetRef) -> str:
+def _assignee(target: Target) -> str:
     return target_label(target, grant=False)
 
 
@@ -143,9 +143,9 @@ def _yaml(value: str | bool | None) -> str:
     return code(value)
 
 
-def _app(app: AppDiff, level: str) -> list[str | Group[TargetRef]]:
+def _app(app: AppDiff, level: str) -> list[str | Group[Target]]:
     status = {"added": "added", "removed": f"{REVOKED} removed", "changed": "changed"}[app.status]
-    lines: list[str | Group[TargetRef]] = [
+    lines: list[str | Group[Target]] = [
         f"{level} {code(app.key)}: {code(app.display_name)} ({status})",
         "",
     ]
@@ -163,7 +163,7 @@ def _app(app: AppDiff, level: str) -> list[str | Group[TargetRef]]:
         by_api.setdefault(g.api, []).append(g)
     for api, grants in by_api.items():
         lines += ["", f"**{code(grants[0].api_display_name)}** ({code(api)})", ""]
-        users: dict[str, list[TargetRef]] = {}
+        users: dict[str, list[Target]] = {}
         for g in grants:
             if g.target.kind == "user":
                 users.setdefault(_grant_effect(g), []).append(g.target)
@@ -172,7 +172,7 @@ def _app(app: AppDiff, level: str) -> list[str | Group[TargetRef]]:
         lines += [Group(effect, targets, _label) for effect, targets in users.items()]
     if app.assignments:
         lines += ["", "**Assignments**", ""]
-        assigned: dict[str, list[TargetRef]] = {}
+        assigned: dict[str, list[Target]] = {}
         for a in app.assignments:
             verb = "assigned" if a.status == "added" else f"{REVOKED} **assignment removed**"
             if a.principal.kind == "user":

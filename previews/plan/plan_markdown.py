@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from components.core.target import Target
 from previews.markdown import (
     USER_LIST_CAPS,
     cell,
@@ -23,7 +24,7 @@ from previews.markdown import (
     truncate,
     utf8_size,
 )
-from previews.plan.matrix import AppMatrix, PlanDocument, ScopeInfo, TargetGrant, TargetRef
+from previews.plan.matrix import AppMatrix, PlanDocument, ScopeInfo, TargetGrant
 
 DEFAULT_BUDGET = 60_000  # UTF-8 bytes: a GitHub comment holds 65,536 characters
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -57,7 +58,7 @@ class _UserRow:
     """Users of one API with the same scopes (in the order of their first target)."""
 
     scopes: str
-    users: list[TargetRef] = field(default_factory=list)
+    users: list[Target] = field(default_factory=list)
 
 
 @dataclass
@@ -185,7 +186,7 @@ def _app_section(
         _assignments(out, app, cap)
 
 
-def _users(users: list[TargetRef]) -> str:
+def _users(users: list[Target]) -> str:
     return f"{len(users)} users (listed below)"
 
 
@@ -193,7 +194,7 @@ def _role(app_role: str | None) -> str:
     return f"role {code(app_role)}" if app_role else "default role"
 
 
-def _assignee(target: TargetRef) -> str:
+def _assignee(target: Target) -> str:
     return target_label(target, grant=False)
 
 
@@ -203,7 +204,7 @@ def _assignments(out: _Lines, app: AppMatrix, cap: int | None) -> None:
         for a in app.assignments:
             out.add(f"- {_assignee(a.principal)}, {_role(a.app_role)}")
         return
-    by_role: dict[str, list[TargetRef]] = {}
+    by_role: dict[str, list[Target]] = {}
     for a in app.assignments:
         if a.principal.kind == "user":
             by_role.setdefault(_role(a.app_role), []).append(a.principal)

@@ -12,9 +12,10 @@ from functools import partial
 from typing import Any
 
 from catalog.catalogue import Catalogue
+from catalog.models import HIGH_PRIVILEGE_LEVEL
 from components.core.kept_fields import HIDE_TAG
 from components.core.target import Target
-from previews.markdown import Group, code
+from previews.markdown import Group, code, target_label
 from previews.render.consent_changes import (
     AssignmentChange,
     ConsentDiff,
@@ -24,7 +25,6 @@ from previews.render.consent_changes import (
 )
 from previews.render.digest import SECRET, UNKNOWN
 
-HIGH_PRIVILEGE = 4  # Microsoft's privilege levels run 1-5
 REVOKED = "⛔"
 WARNING = "⚠️"
 
@@ -41,7 +41,7 @@ def flagged(style: Style, api: str, scope: str) -> bool:
     info = style.catalogue.apis[api].scopes.get(scope) if api in style.catalogue.apis else None
     if info is None:
         return False
-    return info.admin_consent_required or (info.privilege_level or 0) >= HIGH_PRIVILEGE
+    return info.admin_consent_required or (info.privilege_level or 0) >= HIGH_PRIVILEGE_LEVEL
 
 
 def _scope(style: Style, api: str, scope: str) -> str:
@@ -59,7 +59,7 @@ def _scope_label(style: Style, api: str, scope: str) -> str:
     notes = []
     if info.admin_consent_required:
         notes.append("admin consent")
-    if (info.privilege_level or 0) >= HIGH_PRIVILEGE:
+    if (info.privilege_level or 0) >= HIGH_PRIVILEGE_LEVEL:
         notes.append(f"privilege {info.privilege_level}")
     return label + (f" ({', '.join(notes)})" if notes else "")
 
@@ -81,7 +81,7 @@ def app_title(style: Style, app: str) -> str:
 def principal(style: Style, target: Target) -> str:
     """A user or group by display name and UPN where the preview knows them, object id beside."""
     if target.kind == "tenant":
-        return "**tenant-wide** (all users)"
+        return target_label(target)
     known = [n for n in (style.names.get(target.ref), style.upns.get(target.ref)) if n]
     if len(known) == 2 and known[0] == known[1]:
         known.pop()

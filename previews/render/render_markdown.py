@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from catalog.catalogue import Catalogue
-from previews.markdown import USER_LIST_CAPS, cell, code, expand, join_lines, plural, truncate
+from previews.markdown import USER_LIST_CAPS, code, expand, join_lines, plural, table, truncate
 from previews.markdown import utf8_size as _size
 from previews.render.consent_changes import ConsentDiff
 from previews.render.render_changes import (
@@ -125,11 +125,14 @@ def _head(diff: ConsentDiff, style: Style, stack: str | None) -> list[str]:
     elif diff.empty:
         lines += ["No consent changes: no grants, assignments or service principals change.", ""]
     if diff.violations:
-        lines += ["### Policy violations", "", "| Level | Policy | App | Resource | Message |"]
-        lines.append("|---|---|---|---|---|")
-        for v in diff.violations:
-            cells = [v.level, v.policy, v.app, v.resource, v.message]
-            lines.append("| " + " | ".join(cell(code(c)) if c else "" for c in cells) + " |")
+        lines += ["### Policy violations", ""]
+        lines += table(
+            ["Level", "Policy", "App", "Resource", "Message"],
+            (
+                [code(c) if c else "" for c in (v.level, v.policy, v.app, v.resource, v.message)]
+                for v in diff.violations
+            ),
+        )
         lines.append("")
     return lines
 
@@ -249,14 +252,10 @@ def _per_app_table(diff: ConsentDiff) -> list[str]:
         rows.setdefault(a.app, Counter())["assign-" + a.action] += 1
     for sp in diff.service_principals:
         rows.setdefault(sp.app, Counter())["sp"] += 1
-    lines = [
-        "| App | grants created | updated | replaced | revoked | scopes + | scopes - | "
-        "assigned | unassigned |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for app in sorted(rows):
-        r = rows[app]
-        cells = [
+    header = ["App", "grants created", "updated", "replaced", "revoked", "scopes +", "scopes -"]
+    header += ["assigned", "unassigned"]
+    counts = (
+        [
             r["create"] + r["import"],
             r["update"],
             r["replace"],
@@ -266,5 +265,7 @@ def _per_app_table(diff: ConsentDiff) -> list[str]:
             r["assign-create"] + r["assign-import"],
             r["assign-delete"],
         ]
-        lines.append(f"| {cell(code(app))} | " + " | ".join(str(c) for c in cells) + " |")
-    return [*lines, ""]
+        for r in (rows[app] for app in sorted(rows))
+    )
+    cells = ([code(app), *map(str, n)] for app, n in zip(sorted(rows), counts, strict=True))
+    return [*table(header, cells, right=range(1, len(header))), ""]

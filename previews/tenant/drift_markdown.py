@@ -10,8 +10,14 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from previews.markdown import cell, code
-from previews.tenant.drift import AssignmentEntry, DriftReport, GrantEntry, ServicePrincipalEntry
+from components.core.target import TENANT
+from previews.markdown import code, table, target_label
+from previews.tenant.drift_report import (
+    AssignmentEntry,
+    DriftReport,
+    GrantEntry,
+    ServicePrincipalEntry,
+)
 
 # Rows per table; the JSON report always has every entry.
 MAX_ROWS = 200
@@ -26,23 +32,22 @@ class Text(str):
 def _cell(value: object) -> str:
     if value is None or value == "":
         return "-"
-    return cell(value if isinstance(value, Text) else code(value))
+    return value if isinstance(value, Text) else code(value)
 
 
 def _table(
     header: Sequence[str], rows: Iterable[T], cells: Callable[[T], Sequence[object]]
 ) -> list[str]:
     items = list(rows)
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(_cell(c) for c in cells(r)) + " |" for r in items[:MAX_ROWS]]
+    lines = table(header, ([_cell(c) for c in cells(r)] for r in items[:MAX_ROWS]))
     if len(items) > MAX_ROWS:
         lines.append(f"\n… and {len(items) - MAX_ROWS} more (see the JSON report).")
     return lines
 
 
 def _target(entry: GrantEntry) -> object:
-    if entry.target == "tenant":
-        return Text("all users (tenant-wide)")
+    if entry.target == str(TENANT):
+        return Text(target_label(TENANT))
     return _named(entry.user, entry.target)
 
 

@@ -3,7 +3,8 @@
 clouds, the tests' local server) and pluggable credentials.
 
 Bounded (previews.tenant.graph_paging): a deadline, one waiting budget and byte caps for the whole
-discovery; listings are read whole or fail. Credentials: previews.tenant.graph_credentials.
+discovery; listings are read whole or fail. Credentials: previews.tenant.graph_credentials;
+the base URL: previews.tenant.graph_url; progress lines: previews.tenant.graph_progress.
 
 httpx + azure-identity rather than msgraph-sdk: discovery needs a handful of GET endpoints, and
 the full SDK installs at about 470 MB and imports slowly; azure-identity alone gives every
@@ -13,12 +14,10 @@ credential the project needs (Azure CLI, OIDC workload identity, managed identit
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -41,6 +40,7 @@ from previews.tenant.graph_paging import (
     retry_after_seconds,
     url_key,
 )
+from previews.tenant.graph_progress import Progress
 from previews.tenant.graph_settings import (
     DEFAULT_DEADLINE_S,
     DEFAULT_MAX_MIB,
@@ -52,6 +52,7 @@ from previews.tenant.graph_settings import (
     NATIONAL_CLOUDS,
     PUBLIC_GRAPH_URL,
 )
+from previews.tenant.graph_url import check_base_url, graph_url_from
 
 __all__ = [  # the names other modules import from here
     "GRAPH_TOKEN_ENV",
@@ -73,51 +74,6 @@ __all__ = [  # the names other modules import from here
 
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-
-
-def check_base_url(base_url: str) -> str:
-    """The URL without a trailing slash; https, or http to a loopback address (tests)."""
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise GraphError(f"graph url {base_url!r}: not an http(s) URL (e.g. {PUBLIC_GRAPH_URL})")
-    if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
-        raise GraphError(
-            f"graph url {base_url!r}: plain http is allowed for loopback test servers only (use https)"
-        )
-    return base_url.rstrip("/")
-
-
-@dataclass
-class Progress:
-    """Progress on stderr: one line per page on a terminal (overwritten), one line per finished
-    listing otherwise (CI logs stay short)."""
-
-    stream: TextIO | None = field(default_factory=lambda: sys.stderr)
-    _live: bool = False
-
-    def __post_init__(self) -> None:
-        self._live = bool(self.stream is not None and self.stream.isatty())
-
-    def page(self, what: str, pages: int, items: int) -> None:
-        if self.stream is not None and self._live:
-            self.stream.write(f"\rdiscover: {what}: {items} (page {pages})\x1b[K")
-            self.stream.flush()
-
-    def done(self, what: str, pages: int, items: int) -> None:
-        if self.stream is None:
-            return
-        prefix = "\r" if self._live else ""
-        suffix = "\x1b[K" if self._live else ""
-        plural = "s" if pages != 1 else ""
-        self.stream.write(f"{prefix}discover: {what}: {items} in {pages} page{plural}{suffix}\n")
-        self.stream.flush()
-
-    def note(self, message: str) -> None:
-        if self.stream is not None:
-            prefix = "\r" if self._live else ""
-            self.stream.write(f"{prefix}discover: {message}\n")
-            self.stream.flush()
 
 
 @dataclass
@@ -296,10 +252,3 @@ class GraphClient:
             url, query = self._url(link), None
             listing.follow(url_key(url))
         self.progress.done(reading.what, reading.pages, reading.items)
-
-
-def graph_url_from(arg: str | None, env: Mapping[str, str] | None = None) -> str:
-    """--graph-url wins; then ENTRA_CONSENT_GRAPH_URL; a national cloud name is accepted too."""
-    env = os.environ if env is None else env
-    value = arg or env.get(GRAPH_URL_ENV) or PUBLIC_GRAPH_URL
-    return check_base_url(NATIONAL_CLOUDS.get(value, value))

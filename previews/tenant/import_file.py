@@ -19,7 +19,7 @@ from components.core.naming import (
     resource_api_id,
     urn,
 )
-from previews.tenant.drift import DriftReport
+from previews.tenant.drift_report import DriftReport
 
 
 class ImportResource(Strict):

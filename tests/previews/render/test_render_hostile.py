@@ -26,14 +26,14 @@ from catalog.catalogue import Catalogue, load_catalogue
 from components.core.naming import ENTERPRISE_APP_TYPE, GRANT_TYPE
 from previews.render.digest import PolicyEvent
 from previews.render.pipeline import render_digest
-from previews.tenant.drift import (
+from previews.tenant.drift_markdown import render as render_drift
+from previews.tenant.drift_report import (
     AssignmentEntry,
     DriftReport,
     GrantEntry,
     ServicePrincipalEntry,
     SettingDifference,
 )
-from previews.tenant.drift_markdown import render as render_drift
 from simtenant.fakes.preview_digests import (
     MAIL_SCOPES,
     PROJECT,

@@ -15,7 +15,7 @@ import pytest
 from components.core.naming import ENTERPRISE_APP_TYPE, RESOURCE_API_TYPE, urn
 from components.core.stack_file import read_stack_config
 from previews.__main__ import main as dispatch
-from previews.tenant.drift import DriftReport
+from previews.tenant.drift_report import DriftReport
 from previews.tenant.graph_client import GRAPH_TOKEN_ENV, GraphClient
 from previews.tenant.import_file import ImportDocument
 from simtenant.fakes.fake_tenant import FakeTenant
@@ -473,7 +473,7 @@ def test_credential_failures_are_one_line_with_what_to_do(
     from azure.core.exceptions import ClientAuthenticationError
 
     from previews.cli.discover_command import configure_parser
-    from previews.tenant.discover import run
+    from previews.cli.discover_run import run
 
     def no_credential() -> str:
         raise ClientAuthenticationError(
@@ -539,7 +539,7 @@ def test_an_odd_record_is_one_line_and_writes_nothing(
 
     import httpx
 
-    from previews.tenant import discover as command
+    from previews.cli import discover_run as command
 
     odd = {"id": "sp1", "appId": "e7185a25-9df9-4d05-b779-76b04bf46424", "tags": 5}
     transport = httpx.MockTransport(lambda request: httpx.Response(200, json={"value": [odd]}))
