@@ -8,9 +8,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from catalog.catalogue_checks import feature_problems, previous_key_problems
 from catalog.guid import DEFAULT_APP_ROLE_ID
 from catalog.models import ApiFile, AppEntry, AppsFile, FeatureEntry
-from catalog.problems import ConfigurationError, Problem, key_path, problems_from_validation
+from catalog.problems import ConfigurationError, Problem, problems_from_validation
 from catalog.yamlfile import read_yaml
 
 
@@ -85,17 +86,22 @@ def _display(path: Path, base: Path) -> str:
         return str(path)
 
 
+def folder_exists(path: Path) -> bool:
+    """False also for a name the system refuses (too long, a NUL byte), which a stack file can
+    hold: it is then "not found", not a traceback."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def load_catalogue(root: Path | str, relative_to: Path | None = None) -> Catalogue:
     """File names in problems are shown relative to `relative_to` (the project folder, so they
     can be opened from there), by default relative to the catalogue folder's parent."""
     root = Path(root)
     base = relative_to if relative_to is not None else root.parent
     problems: list[Problem] = []
-    try:
-        exists = root.is_dir()
-    except (OSError, ValueError):  # a name too long, or with a NUL byte
-        exists = False
-    if not exists:
+    if not folder_exists(root):
         shown = _display(root, relative_to) if relative_to is not None else str(root)
         raise ConfigurationError(
             [Problem(shown, "", "catalogue folder not found (check entra-consent:catalog)")]
@@ -193,14 +199,14 @@ def load_catalogue(root: Path | str, relative_to: Path | None = None) -> Catalog
             features[key] = Feature(key, file, fentry)
 
     for feature in features.values():
-        problems.extend(_feature_problems(feature, apps, apis))
+        problems.extend(feature_problems(feature, apps, apis))
     problems.extend(
-        _previous_key_problems(
+        previous_key_problems(
             "API", {k: (api_files[k], "previous_keys", a.previous_keys) for k, a in apis.items()}
         )
     )
     problems.extend(
-        _previous_key_problems(
+        previous_key_problems(
             "app",
             {
                 k: (a.file, f"apps.{k}.previous_keys", a.entry.previous_keys)
@@ -212,91 +218,3 @@ def load_catalogue(root: Path | str, relative_to: Path | None = None) -> Catalog
     if problems:
         raise ConfigurationError(problems)
     return Catalogue(root=root, apis=apis, apps=apps, features=features, api_files=api_files)
-
-
-def _previous_key_problems(
-    kind: str, entries: dict[str, tuple[str, str, list[str]]]
-) -> list[Problem]:
-    """A previous key names one renamed entry only, and never a current one."""
-    problems = []
-    claimed: dict[str, str] = {}
-    for key, (file, path, previous) in entries.items():
-        for old in previous:
-            if old in entries:
-                problems.append(
-                    Problem(file, path, f"{old!r} is the key of a current {kind} (remove it)")
-                )
-            elif old in claimed:
-                problems.append(
-                    Problem(
-                        file,
-                        path,
-                        f"{old!r} is already a previous key of {kind} {claimed[old]!r} (keep one)",
-                    )
-                )
-            else:
-                claimed[old] = key
-    return problems
-
-
-def _feature_problems(
-    feature: Feature, apps: dict[str, App], apis: dict[str, ApiFile]
-) -> list[Problem]:
-    file, entry = feature.file, feature.entry
-    at = f"features.{feature.key}"
-    problems: list[Problem] = []
-    if entry.app not in apps:
-        problems.append(
-            Problem(
-                file,
-                f"{at}.app",
-                f"unknown app {entry.app!r} (known: {', '.join(sorted(apps)) or 'none'})",
-            )
-        )
-    if len(set(entry.consent_modes)) != len(entry.consent_modes):
-        problems.append(Problem(file, f"{at}.consent_modes", "lists a mode twice (keep one)"))
-    if not entry.grants:
-        problems.append(
-            Problem(file, f"{at}.grants", "no grants (list at least one API with its scopes)")
-        )
-    for api_key, grant in entry.grants.items():
-        where = f"{at}.grants.{api_key}"
-        api = apis.get(api_key)
-        if api is None:
-            problems.append(
-                Problem(
-                    file,
-                    where,
-                    f"unknown API {api_key!r} (known: {', '.join(sorted(apis)) or 'none'})",
-                )
-            )
-        if not grant.required and not grant.optional:
-            problems.append(
-                Problem(
-                    file,
-                    where,
-                    "empty scope lists (list required or optional scopes, or remove the API)",
-                )
-            )
-        for kind, scopes in (("required", grant.required), ("optional", grant.optional)):
-            seen: set[str] = set()
-            for index, scope in enumerate(scopes):
-                path = key_path([where, kind, index])
-                if scope in seen:
-                    problems.append(Problem(file, path, f"scope {scope!r} listed twice (keep one)"))
-                seen.add(scope)
-                if api is not None and scope not in api.scopes:
-                    problems.append(
-                        Problem(
-                            file,
-                            path,
-                            f"scope {scope!r} is not published by {api.display_name} (check the name's spelling and case)",
-                        )
-                    )
-                if kind == "optional" and scope in grant.required:
-                    problems.append(
-                        Problem(
-                            file, path, f"scope {scope!r} is both required and optional (keep one)"
-                        )
-                    )
-    return problems

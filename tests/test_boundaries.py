@@ -53,10 +53,9 @@ PURE_PACKAGES = ("catalog", "components", "policies", "previews")
 IMPURE = {"pulumi", "pulumi_azuread", "pulumi_policy", "httpx", "azure", "grpc"}
 MAX_LINES = 400
 TARGET_LINES = 300
-# Modules over TARGET_LINES today; none may grow past MAX_LINES, and this list only shrinks.
-OVER_TARGET = {
-    "catalog.catalogue": 302,
-}
+# Modules allowed over TARGET_LINES (never past MAX_LINES): none today; a module that must grow
+# past the target is listed here with its size, and the list only shrinks.
+OVER_TARGET: dict[str, int] = {}
 
 
 def modules() -> dict[str, Path]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from catalog.catalogue import Catalogue, load_catalogue
+from catalog.catalogue import Catalogue, folder_exists, load_catalogue
 from catalog.problems import ConfigurationError, Problem
 from catalog.yamlfile import read_yaml
 from components.core.settings import NAMESPACE, StackSettings, settings_from_config, usable_settings
@@ -65,7 +65,7 @@ def load_stack(
         settings.catalog if settings else named if isinstance(named, str) and named else "catalog"
     )
     catalog_dir = project_dir / catalog
-    if not _is_dir(catalog_dir):
+    if not folder_exists(catalog_dir):
         problems.append(
             Problem(
                 file,
@@ -84,10 +84,3 @@ def load_stack(
     if problems or settings is None or catalogue is None:
         raise ConfigurationError(problems)
     return catalogue, settings
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except (OSError, ValueError):  # a name too long, or with a NUL byte
-        return False
