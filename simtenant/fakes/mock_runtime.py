@@ -19,6 +19,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.settings import ROOT as ROOT_RESOURCE
 from pulumi.runtime.settings import get_root_resource
 
+from components.core.naming import GET_USERS, SERVICE_PRINCIPAL_TYPE
 from simtenant.fakes.fake_tenant import EXAMPLE_TENANT_ID, FakeTenant, fake_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,7 +57,7 @@ class TenantMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         inputs = dict(args.inputs)
-        if args.typ == "azuread:index/servicePrincipal:ServicePrincipal":
+        if args.typ == SERVICE_PRINCIPAL_TYPE:
             if args.resource_id:  # a read (`.get`)
                 object_id = args.resource_id.rsplit("/", 1)[-1]
                 app_id = next(
@@ -73,7 +74,7 @@ class TenantMocks(pulumi.runtime.Mocks):
         self.invokes[args.token] += 1
         self.invoke_args.append((args.token, dict(args.args)))
         a = args.args
-        if args.token == "azuread:index/getUsers:getUsers":
+        if args.token == GET_USERS:
             if a.get("returnAll"):
                 found = list(self.tenant.users.items())
             else:

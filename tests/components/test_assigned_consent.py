@@ -12,6 +12,7 @@ import pytest
 
 from catalog.catalogue import load_catalogue
 from catalog.problems import ConfigurationError
+from components.core.naming import ASSIGNMENT_TYPE, GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
 from components.core.planner import plan_consent
 from components.core.principals import (
     ResolvedGroup,
@@ -31,9 +32,9 @@ FILE = "Pulumi.test.yaml"
 F = "entra-consent:features"
 A = "entra-consent:apps"
 TENANT_ID = "11111111-2222-3333-4444-555555555555"
-GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
-ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment"
-SP = "azuread:index/servicePrincipal:ServicePrincipal"
+GRANT = GRANT_TYPE
+ASSIGNMENT = ASSIGNMENT_TYPE
+SP = SERVICE_PRINCIPAL_TYPE
 CONTOSO = ROOT / "tests" / "tenants" / "contoso.yaml"
 ASSIGNED: dict[str, Any] = {
     "azuread:tenantId": TENANT_ID,

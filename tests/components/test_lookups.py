@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from components.core.naming import GRANT_TYPE
+from components.core.naming import GET_USERS, GRANT_TYPE
 from simtenant.fakes.fake_tenant import FakeTenant, fake_id
 from simtenant.fakes.mock_runtime import ROOT, run_program
 
 CONTOSO = FakeTenant.from_file(Path(ROOT, "tests", "tenants", "contoso.yaml"))
-GET_USERS = "azuread:index/getUsers:getUsers"
 
 
 def _uid(upn: str) -> str:

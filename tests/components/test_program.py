@@ -13,6 +13,10 @@ from catalog.catalogue import Catalogue
 from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
+    GET_CLIENT_CONFIG,
+    GET_GROUP,
+    GET_SERVICE_PRINCIPAL,
+    GET_USERS,
     GRANT_TYPE,
     RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
@@ -28,10 +32,8 @@ EXCHANGE_APP_ID = "00000002-0000-0ff1-ce00-000000000000"
 GRAPH_SP = fake_id("sp", GRAPH_APP_ID)
 EXCHANGE_SP = fake_id("sp", EXCHANGE_APP_ID)
 INVOKE = "azuread:index/{0}:{0}"
-GET_USERS = "azuread:index/getUsers:getUsers"
-GET_GROUP = "azuread:index/getGroup:getGroup"
-GET_SP = "azuread:index/getServicePrincipal:getServicePrincipal"
-GET_CLIENT = "azuread:index/getClientConfig:getClientConfig"
+GET_SP = GET_SERVICE_PRINCIPAL
+GET_CLIENT = GET_CLIENT_CONFIG
 
 
 def uid(upn: str) -> str:
