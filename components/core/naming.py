@@ -90,3 +90,18 @@ def urn(project: str, stack: str, typ: str, name: str, parent_type: str = "") ->
     a component's service principal, grants and assignments."""
     qualified = f"{parent_type}${typ}" if parent_type else typ
     return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
+def split_urn(urn: str) -> tuple[str, str]:
+    """`urn:pulumi:stack::project::parent$type::name` -> (type, name)."""
+    parts = urn.split("::", 3)
+    if len(parts) < 4:
+        return "", urn
+    return parts[2].rsplit("$", 1)[-1], parts[3]
+
+
+def urn_stack(urn: str) -> str | None:
+    """The stack a URN names, or None for what is not a Pulumi URN."""
+    if not urn.startswith("urn:pulumi:"):
+        return None
+    return urn[len("urn:pulumi:") :].split("::", 1)[0]

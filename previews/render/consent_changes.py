@@ -218,11 +218,3 @@ class ConsentDiff:
         keys.update(c.app for c in self.assignments)
         keys.update(c.app for c in self.service_principals)
         return sorted(keys)
-
-
-def split_urn(urn: str) -> tuple[str, str]:
-    """`urn:pulumi:stack::project::parent$type::name` -> (type, name)."""
-    parts = urn.split("::", 3)
-    if len(parts) < 4:
-        return "", urn
-    return parts[2].rsplit("$", 1)[-1], parts[3]

@@ -22,6 +22,7 @@ from components.core.naming import (
     enterprise_app_name,
     grant_name,
     service_principal_name,
+    split_urn,
 )
 from components.core.target import TENANT, Target
 from previews.render.consent_changes import (
@@ -33,7 +34,6 @@ from previews.render.consent_changes import (
     Scopes,
     ServicePrincipalChange,
     Violation,
-    split_urn,
 )
 from previews.render.consent_unmapped import (
     Merged,

@@ -14,15 +14,10 @@ from components.core.naming import (
     GRANT_TYPE,
     SERVICE_PRINCIPAL_TYPE,
     service_principal_name,
-)
-from components.core.target import TENANT, Target
-from previews.render.consent_changes import (
-    Action,
-    PropertyChange,
-    Scopes,
-    UnmappedChange,
     split_urn,
 )
+from components.core.target import TENANT, Target
+from previews.render.consent_changes import Action, PropertyChange, Scopes, UnmappedChange
 from previews.render.digest import SECRET, UNKNOWN, PreviewStep, ResourceState
 
 KINDS = {

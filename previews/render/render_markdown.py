@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from catalog.catalogue import Catalogue
+from components.core.naming import urn_stack
 from previews.markdown import USER_LIST_CAPS, code, expand, join_lines, plural, table, truncate
 from previews.markdown import utf8_size as _size
 from previews.render.consent_changes import ConsentDiff
@@ -62,10 +63,7 @@ def render_markdown(
 
 
 def stack_of(urns: Iterable[str]) -> str | None:
-    for urn in urns:
-        if urn.startswith("urn:pulumi:"):
-            return urn[len("urn:pulumi:") :].split("::", 1)[0]
-    return None
+    return next((s for s in map(urn_stack, urns) if s is not None), None)
 
 
 def _listed(lines: list[str]) -> list[str]:

@@ -27,7 +27,6 @@ from previews.render.consent_changes import (
     UnmappedChange,
     Violation,
     removed,
-    split_urn,
 )
 from previews.render.digest import SECRET, UNKNOWN
 from previews.render.render_changes import (
@@ -554,17 +553,3 @@ def test_diff_defaults_and_totals() -> None:
         for level in ("mandatory", "Remediate", "advisory", "disabled")
     ]
     assert diff.mandatory == 2
-
-
-@pytest.mark.parametrize(
-    ("urn", "expected"),
-    [
-        ("urn:pulumi:dev::proj::a:b:C::name", ("a:b:C", "name")),
-        ("urn:pulumi:dev::proj::parent:x:P$a:b:C::name", ("a:b:C", "name")),
-        ("urn:pulumi:dev::proj::a:b:C::name::with::colons", ("a:b:C", "name::with::colons")),
-        ("urn:pulumi:dev::proj", ("", "urn:pulumi:dev::proj")),
-        ("not a urn", ("", "not a urn")),
-    ],
-)
-def test_split_urn(urn: str, expected: tuple[str, str]) -> None:
-    assert split_urn(urn) == expected
