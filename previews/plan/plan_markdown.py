@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from components.core.target import Target
 from previews.markdown import (
     USER_LIST_CAPS,
-    cell,
     code,
     grouped,
     plural,
     scope_list,
+    table,
     target_label,
     truncate,
     utf8_size,
@@ -131,22 +131,21 @@ def _render(
         "to each of its user members when deployed. (admin consent) marks scopes only an "
         "administrator may consent to.",
         "",
-        "| App | Features | Grants | Assignments |",
-        "|---|---|---|---|",
     )
-    for app in doc.apps:
-        features = ", ".join(f"{code(f)} ({mode})" for f, mode in app.features.items())
-        grants = sum(len(api.targets) for api in app.apis)
-        grant_text = "service principal only" if app.service_principal_only else str(grants)
-        out.add(
-            f"| {cell(code(app.key))} | {cell(features)} | {grant_text} | {len(app.assignments)} |"
-        )
+    out.add(*table(["App", "Features", "Grants", "Assignments"], map(_app_row, doc.apps)))
     if not doc.apps:
         out.add("| (none) | | | |")
     for app, layout in zip(doc.apps, layouts, strict=True):
         out.add("")
         _app_section(out, app, layout, cap, scopes)
     return out.text()
+
+
+def _app_row(app: AppMatrix) -> list[str]:
+    features = ", ".join(f"{code(f)} ({mode})" for f, mode in app.features.items())
+    grants = sum(len(api.targets) for api in app.apis)
+    grant_text = "service principal only" if app.service_principal_only else str(grants)
+    return [code(app.key), features, grant_text, str(len(app.assignments))]
 
 
 def _app_section(
@@ -165,18 +164,19 @@ def _app_section(
         out.add("", "Service principal only: no grants, no assignments.")
         return
     for api in layout:
-        out.add("", api.title, "", "| Target | Scopes |", "|---|---|")
+        out.add("", api.title, "")
+        rows = [
+            [target_label(g.target, assigned_only=app.assignment_required), scopes(g.scopes)]
+            for g in (api.grants if cap is None else api.others)
+        ]
+        if cap is not None:
+            rows += [
+                [target_label(r.users[0]) if len(r.users) == 1 else _users(r.users), r.scopes]
+                for r in api.user_rows
+            ]
+        out.add(*table(["Target", "Scopes"], rows))
         if cap is None:
-            for grant in api.grants:
-                label = target_label(grant.target, assigned_only=app.assignment_required)
-                out.add(f"| {cell(label)} | {cell(scopes(grant.scopes))} |")
             continue
-        for grant in api.others:
-            label = target_label(grant.target, assigned_only=app.assignment_required)
-            out.add(f"| {cell(label)} | {cell(scopes(grant.scopes))} |")
-        for row in api.user_rows:
-            who = target_label(row.users[0]) if len(row.users) == 1 else _users(row.users)
-            out.add(f"| {cell(who)} | {cell(row.scopes)} |")
         listed = [row for row in api.user_rows if len(row.users) > 1]
         if listed:
             out.add("")

@@ -154,7 +154,7 @@ def render(report: DriftReport) -> str:
             lambda g: (g.app, g.api_display_name, _target(g), _scopes(g.tenant_scopes), g.note),
         )
     matches = Counter(
-        (g.app, g.api_display_name, "tenant-wide" if g.target == "tenant" else "per-user")
+        (g.app, g.api_display_name, "tenant-wide" if g.target == str(TENANT) else "per-user")
         for g in report.grants
         if g.status == "match"
     )

@@ -19,7 +19,14 @@ from pulumi.runtime import rpc
 from pulumi.runtime.settings import ROOT as ROOT_RESOURCE
 from pulumi.runtime.settings import get_root_resource
 
-from components.core.naming import GET_USERS, SERVICE_PRINCIPAL_TYPE
+from components.core.naming import (
+    GET_CLIENT_CONFIG,
+    GET_GROUP,
+    GET_GROUPS,
+    GET_SERVICE_PRINCIPAL,
+    GET_USERS,
+    SERVICE_PRINCIPAL_TYPE,
+)
 from simtenant.fakes.fake_tenant import EXAMPLE_TENANT_ID, FakeTenant, fake_id
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,7 +95,7 @@ class TenantMocks(pulumi.runtime.Mocks):
                 "userPrincipalNames": [u for _, u in found],
                 "users": [{"objectId": o, "userPrincipalName": u} for o, u in found],
             }, []
-        if args.token == "azuread:index/getGroup:getGroup":
+        if args.token == GET_GROUP:
             for name, (object_id, members) in self.tenant.groups.items():
                 if a.get("displayName") == name or a.get("objectId") == object_id:
                     return {"objectId": object_id, "displayName": name, "members": members}, []
@@ -98,7 +105,7 @@ class TenantMocks(pulumi.runtime.Mocks):
             else:
                 absent = f"[display_name] No group found matching specified filter (displayName eq '{a.get('displayName')}')"
             raise NotFound(_bridged(args.token, absent))
-        if args.token == "azuread:index/getGroups:getGroups":
+        if args.token == GET_GROUPS:
             # As the data source with ignoreMissing: found groups only, in the order asked.
             names, ids = a.get("displayNames") or [], a.get("objectIds") or []
             hits = [
@@ -108,9 +115,9 @@ class TenantMocks(pulumi.runtime.Mocks):
                 if wanted.lower() in (name.lower(), object_id)
             ]
             return {"objectIds": [o for o, _ in hits], "displayNames": [n for _, n in hits]}, []
-        if args.token == "azuread:index/getClientConfig:getClientConfig":
+        if args.token == GET_CLIENT_CONFIG:
             return {"tenantId": self.tenant.tenant_id, "clientId": "", "objectId": ""}, []
-        if args.token == "azuread:index/getServicePrincipal:getServicePrincipal":
+        if args.token == GET_SERVICE_PRINCIPAL:
             sp_id = self.tenant.service_principals.get(a.get("clientId", ""))
             if sp_id is None:
                 raise NotFound(

@@ -16,13 +16,14 @@ import pulumi
 from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from components.core.naming import SERVICE_PRINCIPAL_TYPE
 from simtenant.fakes.fake_tenant import FakeTenant
 from simtenant.fakes.mock_runtime import ROOT, ProgramRun, TenantMocks
 
 PACK_MAIN = ROOT / "policies" / "__main__.py"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown string at preview
 STACK_TYPE = "pulumi:pulumi:Stack"
-SP_TYPE = "azuread:index/servicePrincipal:ServicePrincipal"
+SP_TYPE = SERVICE_PRINCIPAL_TYPE
 LEVELS = {
     "advisory": analyzer_pb2.ADVISORY,
     "mandatory": analyzer_pb2.MANDATORY,

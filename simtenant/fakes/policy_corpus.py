@@ -10,14 +10,18 @@ import yaml
 from pydantic import Field
 
 from catalog.strict import Strict
+from components.core.naming import (
+    ASSIGNMENT_TYPE,
+    ENTERPRISE_APP_TYPE,
+    GRANT_TYPE,
+    RESOURCE_API_TYPE,
+)
 from simtenant.fakes.fake_tenant import fake_id
 from simtenant.fakes.policy_analyzer import SP_TYPE, STACK_TYPE, UNKNOWN, EngineResource, stack_urn
 
 CASES = Path(__file__).resolve().parents[2] / "tests" / "policies" / "cases"
-COMPONENT = "entra-consent:index:EnterpriseApp"
-RESOURCE_API = "entra-consent:index:ResourceApi"
-GRANT_TYPE = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
-ASSIGNMENT_TYPE = "azuread:index/appRoleAssignment:AppRoleAssignment"
+COMPONENT = ENTERPRISE_APP_TYPE
+RESOURCE_API = RESOURCE_API_TYPE
 SECRET_SIG, SECRET = "4dabf18193072939515e22adb298388d", "1b47061264138c4ac30d75fd1eb44270"
 RULE_NAMES = [
     "closed-world",

@@ -12,7 +12,14 @@ import pytest
 
 from catalog.catalogue import load_catalogue
 from catalog.problems import ConfigurationError
-from components.core.naming import ASSIGNMENT_TYPE, GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
+from components.core.naming import (
+    ASSIGNMENT_TYPE,
+    GET_GROUP,
+    GET_GROUPS,
+    GET_USERS,
+    GRANT_TYPE,
+    SERVICE_PRINCIPAL_TYPE,
+)
 from components.core.planner import plan_consent
 from components.core.principals import (
     ResolvedGroup,
@@ -148,9 +155,9 @@ def test_the_program_reads_group_ids_only_and_declares_a_handful_of_resources() 
     tenant = FakeTenant.from_file(CONTOSO)
     run = run_program({F: {"email": {"consent": "assigned", "groups": ["Jira Users"]}}}, tenant)
     assert run.error is None, run.error
-    assert run.invokes["azuread:index/getGroups:getGroups"] == 1
-    assert run.invokes["azuread:index/getGroup:getGroup"] == 0  # no member list
-    assert run.invokes["azuread:index/getUsers:getUsers"] == 0  # no user list
+    assert run.invokes[GET_GROUPS] == 1
+    assert run.invokes[GET_GROUP] == 0  # no member list
+    assert run.invokes[GET_USERS] == 0  # no user list
     [sp] = run.of_type(SP)
     assert sp.inputs["appRoleAssignmentRequired"] is True
     [grant] = run.of_type(GRANT)

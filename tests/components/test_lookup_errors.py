@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from components.core.naming import GET_GROUP, GET_SERVICE_PRINCIPAL, GET_USERS
 from components.lookup_errors import principal_not_found, service_principal_not_found
 
 ENGINE = "invoke of {t} failed: invocation of {t} returned an error: invoking {t}: "
-GROUP = ENGINE.format(t="azuread:index/getGroup:getGroup")
-SP = ENGINE.format(t="azuread:index/getServicePrincipal:getServicePrincipal")
+GROUP = ENGINE.format(t=GET_GROUP)
+SP = ENGINE.format(t=GET_SERVICE_PRINCIPAL)
 
 
 def bridged(prefix: str, *diagnostics: str) -> str:
@@ -29,7 +30,7 @@ def bridged(prefix: str, *diagnostics: str) -> str:
             GROUP, "[display_name] No group found matching specified filter (displayName eq 'Gone')"
         ),
         bridged(GROUP, '[object_id] No group found with object ID: "9c9c"'),
-        bridged(ENGINE.format(t="azuread:index/getUsers:getUsers"), "No users found"),
+        bridged(ENGINE.format(t=GET_USERS), "No users found"),
     ],
 )
 def test_the_providers_not_found_words_mean_missing(message: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from components.core.naming import GRANT_TYPE
+from components.core.naming import GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
 from policies.property_values import (
     UNKNOWN,
     Malformed,
@@ -102,7 +102,7 @@ def test_a_grant_without_scopes_passes_the_scope_rules() -> None:
 def test_object_ids_come_from_the_resource_id_too() -> None:
     """A read service principal has its object id as the last part of its id, in any case."""
     for resource_id in (f"/servicePrincipals/{MAIL_OID.upper()}", MAIL_OID.upper()):
-        read = Resource("urn:sp", "azuread:index/servicePrincipal:ServicePrincipal", "sp", {})
+        read = Resource("urn:sp", SERVICE_PRINCIPAL_TYPE, "sp", {})
         read = dataclasses.replace(read, props={"clientId": MAIL, "id": resource_id})
         assert read.object_ids == {MAIL_OID}
         assert Stack([read]).by_object_id(MAIL_OID.upper()) == [read]
