@@ -122,6 +122,23 @@ def test_a_trickling_body_is_cut_off_at_the_deadline() -> None:
     assert len(sent) <= 21
 
 
+def test_a_request_near_the_deadline_waits_only_for_the_time_left() -> None:
+    """A request's timeout is what is left of the deadline (the default beyond it), with a
+    floor of a millisecond: httpx reads a zero timeout as none at all."""
+    time = FakeTime()
+    timeouts: list[float] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        timeouts.append(request.extensions["timeout"]["read"])
+        first = not request.url.params.get("$skiptoken")
+        time.now += 9.9995 if first else 0
+        return httpx.Response(200, json=page(0 if first else 1, more=first))
+
+    client = mock_client(answer, time, deadline_s=10, timeout_s=30)
+    assert len(read_users(client)) == 4
+    assert timeouts == [10, 0.001]
+
+
 # -- 2. a nextLink that repeats --------------------------------------------------------------
 
 
