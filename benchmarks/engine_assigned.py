@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.figures import markdown_table
 from simtenant.graph import SimTenant
 from simtenant.workspace import Workspace
 
@@ -64,10 +65,8 @@ def run_assigned(
 
 
 def assigned_table(run: AssignedRun) -> list[str]:
-    return [
-        "| group members | `pulumi up` s (preview, pack, update) | resources in state "
-        "| Graph requests | Graph writes | member or user listings |",
-        "|---:|---:|---:|---:|---:|---:|",
-        f"| {run.members:,} | {run.up_s:.1f} | {run.resources} | {run.requests} | {run.writes} "
-        f"| {run.member_reads} |",
-    ]
+    header = ["group members", "`pulumi up` s (preview, pack, update)", "resources in state"]
+    header += ["Graph requests", "Graph writes", "member or user listings"]
+    row = [f"{run.members:,}", f"{run.up_s:.1f}", str(run.resources), str(run.requests)]
+    row += [str(run.writes), str(run.member_reads)]
+    return markdown_table(header, [row])

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.engine_assigned import AssignedRun, assigned_table
-from benchmarks.figures import load_text, ratio, thousands
+from benchmarks.figures import load_text, markdown_table, ratio, thousands
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 BEGIN = "<!-- engine results: written by make bench-engine -->"
@@ -36,29 +36,34 @@ Runs = dict[int, dict[str, dict[str, Measured]]]  # size -> program|floor -> ope
 
 
 def time_table(runs: Runs) -> list[str]:
-    rows = [
-        "| grants | operation | program s | floor s | vs floor | program CPU s | floor CPU s "
-        "| vs floor | ms/grant (program / floor) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    header = ["grants", "operation", "program s", "floor s", "vs floor", "program CPU s"]
+    header += ["floor CPU s", "vs floor", "ms/grant (program / floor)"]
+    rows = []
     for size, by_name in runs.items():
         program, floor = by_name["program"], by_name["floor"]
         for op, p in program.items():
             f = floor[op]
             rows.append(
-                f"| {thousands(size)} | {op} | {p.wall_s:.1f} | {f.wall_s:.1f} "
-                f"| {ratio(p.wall_s, f.wall_s)} | {p.cpu_s:.1f} | {f.cpu_s:.1f} | {ratio(p.cpu_s, f.cpu_s)} "
-                f"| {1000 * p.wall_s / size:.2f} / {1000 * f.wall_s / size:.2f} |"
+                [
+                    thousands(size),
+                    op,
+                    f"{p.wall_s:.1f}",
+                    f"{f.wall_s:.1f}",
+                    ratio(p.wall_s, f.wall_s),
+                    f"{p.cpu_s:.1f}",
+                    f"{f.cpu_s:.1f}",
+                    ratio(p.cpu_s, f.cpu_s),
+                    f"{1000 * p.wall_s / size:.2f} / {1000 * f.wall_s / size:.2f}",
+                ]
             )
-    return rows
+    return markdown_table(header, rows, left={1})
 
 
 def memory_table(runs: Runs) -> list[str]:
-    rows = [
-        "| grants | resources in state | state KiB (program / floor) | CLI MiB | program MiB "
-        "| floor program MiB | vs floor | plugin MiB | CPU s of CLI / program / plugin, first up |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    header = ["grants", "resources in state", "state KiB (program / floor)", "CLI MiB"]
+    header += ["program MiB", "floor program MiB", "vs floor", "plugin MiB"]
+    header += ["CPU s of CLI / program / plugin, first up"]
+    rows = []
     for size, by_name in runs.items():
         program, floor = by_name["program"], by_name["floor"]
 
@@ -66,16 +71,20 @@ def memory_table(runs: Runs) -> list[str]:
             return max(m.peaks_mib.get(kind, 0.0) for m in ops.values())
 
         first = program["up"].cpu_by_kind
-        cpu = " / ".join(f"{first.get(k, 0.0):.1f}" for k in KINDS)
         rows.append(
-            f"| {thousands(size)} | {thousands(program['up'].resources)} "
-            f"| {program['up'].state_kib:,.0f} / {floor['up'].state_kib:,.0f} "
-            f"| {peak(program, 'cli'):.0f} | {peak(program, 'program'):.0f} "
-            f"| {peak(floor, 'program'):.0f} "
-            f"| {ratio(peak(program, 'program'), peak(floor, 'program'))} "
-            f"| {peak(program, 'plugin'):.0f} | {cpu} |"
+            [
+                thousands(size),
+                thousands(program["up"].resources),
+                f"{program['up'].state_kib:,.0f} / {floor['up'].state_kib:,.0f}",
+                f"{peak(program, 'cli'):.0f}",
+                f"{peak(program, 'program'):.0f}",
+                f"{peak(floor, 'program'):.0f}",
+                ratio(peak(program, "program"), peak(floor, "program")),
+                f"{peak(program, 'plugin'):.0f}",
+                " / ".join(f"{first.get(k, 0.0):.1f}" for k in KINDS),
+            ]
         )
-    return rows
+    return markdown_table(header, rows)
 
 
 def growth_table(runs: Runs) -> list[str]:
@@ -83,21 +92,27 @@ def growth_table(runs: Runs) -> list[str]:
     if len(sizes) < 2:
         return []
     small, large = sizes[0], sizes[-1]
-    rows = [
-        f"| operation | program ms/grant at {thousands(small)} | at {thousands(large)} | growth "
-        f"| floor ms/grant at {thousands(small)} | at {thousands(large)} | growth |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    header = ["operation", f"program ms/grant at {thousands(small)}", f"at {thousands(large)}"]
+    header += ["growth", f"floor ms/grant at {thousands(small)}", f"at {thousands(large)}"]
+    header += ["growth"]
+    rows = []
     for op in runs[small]["program"]:
         p0 = runs[small]["program"][op].wall_s / small
         p1 = runs[large]["program"][op].wall_s / large
         f0 = runs[small]["floor"][op].wall_s / small
         f1 = runs[large]["floor"][op].wall_s / large
         rows.append(
-            f"| {op} | {1000 * p0:.2f} | {1000 * p1:.2f} | {ratio(p1, p0)} "
-            f"| {1000 * f0:.2f} | {1000 * f1:.2f} | {ratio(f1, f0)} |"
+            [
+                op,
+                f"{1000 * p0:.2f}",
+                f"{1000 * p1:.2f}",
+                ratio(p1, p0),
+                f"{1000 * f0:.2f}",
+                f"{1000 * f1:.2f}",
+                ratio(f1, f0),
+            ]
         )
-    return rows
+    return markdown_table(header, rows, text_columns=1)
 
 
 def _commit() -> str:

@@ -4,7 +4,7 @@ benchmark, so every table writes a figure the same way. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 
 def thousands(value: int) -> str:
@@ -21,10 +21,12 @@ def load_text(load: Sequence[float]) -> str:
     return " / ".join(f"{x:.2f}" for x in load)
 
 
-def markdown_table(header: list[str], rows: list[list[str]], text_columns: int = 0) -> list[str]:
-    """A Markdown table; the first `text_columns` columns left-aligned, the rest (figures)
-    right-aligned."""
-    align = ["---" if i < text_columns else "---:" for i in range(len(header))]
+def markdown_table(
+    header: list[str], rows: list[list[str]], text_columns: int = 0, *, left: Collection[int] = ()
+) -> list[str]:
+    """A Markdown table; the first `text_columns` columns and those in `left` left-aligned, the
+    rest (figures) right-aligned."""
+    align = ["---" if i < text_columns or i in left else "---:" for i in range(len(header))]
     out = ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
     out += ["| " + " | ".join(row) + " |" for row in rows]
     return out
