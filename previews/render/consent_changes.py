@@ -41,6 +41,11 @@ def added(old: Scopes | None, new: Scopes | None) -> frozenset[str]:
     return new.values - (old.values if old else frozenset())
 
 
+def hidden(old: Scopes | None, new: Scopes | None) -> bool:
+    """Scopes are a secret or not known until apply on either side of the change."""
+    return bool((old and old.hidden) or (new and new.hidden))
+
+
 def removed(old: Scopes | None, new: Scopes | None, action: Action) -> frozenset[str]:
     if old is None:
         return frozenset()
@@ -81,7 +86,7 @@ class GrantChange:
 
     @property
     def hidden(self) -> bool:
-        return bool((self.old and self.old.hidden) or (self.new and self.new.hidden))
+        return hidden(self.old, self.new)
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,10 @@ class UnmappedChange:
     def revokes(self) -> bool:
         """A delete of any resource it cannot map, or scopes removed from a grant."""
         return self.action == "delete" or bool(self.removed)
+
+    @property
+    def hidden(self) -> bool:
+        return hidden(self.old, self.new)
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,12 @@ def _plain_scopes(values: Iterable[str]) -> str:
 
 
 def _unmapped_grant(c: UnmappedChange) -> str:
-    hidden = bool((c.old and c.old.hidden) or (c.new and c.new.hidden))
     parts = []
     if c.added:
         parts.append("adds " + _plain_scopes(c.added))
     if c.removed:
         parts.append(f"{REVOKED} removes " + _plain_scopes(c.removed))
-    if hidden and not parts:
+    if c.hidden and not parts:
         parts.append("scopes not shown (secret or unknown)")
     effect = "; ".join(parts)
     if c.action == "delete":
