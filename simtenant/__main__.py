@@ -12,6 +12,7 @@ from types import FrameType
 from simtenant.graph.seed import SeedError, seed
 from simtenant.graph.server import SimTenant
 from simtenant.graph.store import DEFAULT_TENANT_ID
+from simtenant.graph.throttle import Limits, Throttle
 
 
 def parser() -> argparse.ArgumentParser:
@@ -51,13 +52,30 @@ def parser() -> argparse.ArgumentParser:
         help="YAML list of Graph requests to replay into a new tenant before serving (skipped "
         "when the --state file already exists); see simtenant/graph/seed.py",
     )
+    serve.add_argument(
+        "--throttle",
+        action="store_true",
+        help="throttle writes at Graph's published limits (3,000 per 150 s per app, 18,000 per "
+        "5 min per tenant; 429 with Retry-After), from after the seed on; see "
+        "simtenant/graph/throttle.py",
+    )
+    serve.add_argument(
+        "--delegated",
+        action="store_true",
+        help="answer as to a signed-in user's token (default: app-only, as to a pipeline)",
+    )
     return top
 
 
 def serve(args: argparse.Namespace) -> int:
     fresh = args.state is None or not args.state.exists()
     try:
-        sim = SimTenant(tenant_id=args.tenant_id.lower(), state_file=args.state, port=args.port)
+        sim = SimTenant(
+            tenant_id=args.tenant_id.lower(),
+            state_file=args.state,
+            port=args.port,
+            delegated=args.delegated,
+        )
     except OSError as exc:
         print(f"simtenant: cannot serve: {exc}", file=sys.stderr)
         return 1
@@ -81,6 +99,9 @@ def serve(args: argparse.Namespace) -> int:
                     args.state.unlink(missing_ok=True)
                 return 1
             sim.reset_requests()
+        if args.throttle:
+            with sim.lock:
+                sim.throttle = Throttle(Limits())
         print(sim.base_url, flush=True)
         while not stop.wait(0.5):
             pass

@@ -183,7 +183,13 @@ class Workspace:
 
     # -- commands ------------------------------------------------------------------------
 
-    def run(self, *args: str, check: bool = True, cwd: Path | None = None) -> Result:
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        cwd: Path | None = None,
+        timeout_s: float = COMMAND_TIMEOUT_S,
+    ) -> Result:
         """Run a command in its own process group: on a timeout the whole group goes (the
         language host, the provider and the policy pack the CLI started), not the CLI alone."""
         process = subprocess.Popen(
@@ -196,12 +202,12 @@ class Workspace:
             start_new_session=True,
         )
         try:
-            stdout, stderr = process.communicate(timeout=COMMAND_TIMEOUT_S)
+            stdout, stderr = process.communicate(timeout=timeout_s)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             stdout, stderr = process.communicate()
             raise CommandFailed(
-                f"$ {' '.join(args)}\ntimed out after {COMMAND_TIMEOUT_S} s\n{stdout[-4000:]}"
+                f"$ {' '.join(args)}\ntimed out after {timeout_s} s\n{stdout[-4000:]}"
             ) from None
         result = Result(args, process.returncode, stdout, stderr)
         if check and result.code != 0:

@@ -20,12 +20,17 @@ def fake_id(*parts: str) -> str:
 @dataclass
 class FakeTenant:
     """users: object id -> UPN; groups: display name -> (object id, transitive member ids);
-    service_principals: appId -> object id of the tenant's existing service principals."""
+    service_principals: appId -> object id of the tenant's existing service principals;
+    m365_groups: display names of groups that are Microsoft 365 (Unified) groups, which the
+    provider's `get_group` cannot read under app-only credentials; sign_in_error: the provider
+    cannot sign in, and every invoke fails with this text (as Entra's refusal reaches it)."""
 
     users: dict[str, str] = field(default_factory=dict)
     groups: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
     service_principals: dict[str, str] = field(default_factory=dict)
     tenant_id: str = EXAMPLE_TENANT_ID  # the tenant the provider is signed in to
+    m365_groups: set[str] = field(default_factory=set)
+    sign_in_error: str | None = None
 
     @classmethod
     def from_file(cls, path: Path) -> FakeTenant:

@@ -81,6 +81,8 @@ class TenantMocks(pulumi.runtime.Mocks):
         self.invokes[args.token] += 1
         self.invoke_args.append((args.token, dict(args.args)))
         a = args.args
+        if self.tenant.sign_in_error is not None:
+            raise NotFound(_bridged(args.token, self.tenant.sign_in_error))
         if args.token == GET_USERS:
             if a.get("returnAll"):
                 found = list(self.tenant.users.items())
@@ -97,7 +99,18 @@ class TenantMocks(pulumi.runtime.Mocks):
             }, []
         if args.token == GET_GROUP:
             for name, (object_id, members) in self.tenant.groups.items():
-                if a.get("displayName") == name or a.get("objectId") == object_id:
+                matches = a.get("displayName") == name or a.get("objectId") == object_id
+                if matches and name in self.tenant.m365_groups:
+                    # groupGetAdditional's 403 under app-only credentials, as the provider says it.
+                    raise NotFound(
+                        _bridged(
+                            args.token,
+                            f'Could not retrieve group with object ID "{object_id}": retrieving '
+                            "additional fields: unexpected status 403 (403 Forbidden) with error: "
+                            "ErrorAccessDenied: Access is denied. Check credentials and try again.",
+                        )
+                    )
+                if matches:
                     return {"objectId": object_id, "displayName": name, "members": members}, []
             # The provider's own words for a group that does not exist.
             if "objectId" in a:
@@ -140,6 +153,7 @@ class Registration:
     retain_on_delete: bool
     delete_before_replace: bool
     read: bool = False
+    ignore_changes: tuple[str, ...] = ()
     outputs: dict[str, Any] = field(default_factory=dict)  # a component's register_outputs
 
 
@@ -165,6 +179,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                     },
                     retain_on_delete=request.retainOnDelete,
                     delete_before_replace=request.deleteBeforeReplace,
+                    ignore_changes=tuple(request.ignoreChanges),
                 )
             )
         return response

@@ -1,5 +1,8 @@
-"""The simulated Microsoft Graph: the tenant model (`tenant`), its URL space (`routes`), the
-HTTP server (`server.SimTenant`), scripted faults (`faults`) and seeding (`seed`)."""
+"""The simulated Microsoft Graph: the tenant model (`tenant`: `directory`, `owners`,
+`service_principals`, `consent` over `store`), its URL space (`routes`, `owner_routes`,
+`unified_groups`), the HTTP server (`server.SimTenant`, `handler`) with Entra ID's token
+endpoint (`token`), opt-in write throttling (`throttle`), scripted faults and replication delays
+(`faults`, `replication`), the simulator's own endpoints (`admin`) and seeding (`seed`)."""
 
 from simtenant.graph.errors import GraphError
 from simtenant.graph.faults import Fault, Request

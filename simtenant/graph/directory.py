@@ -1,5 +1,7 @@
 """Users, groups, devices and group membership (direct and transitive), with Graph's rules:
-a UPN is unique, a member is added once, unknown ids are 404."""
+a UPN is unique, a member is added once, unknown ids are 404 (a `members@odata.bind` or
+`owners@odata.bind` naming no object: 400, see graph/owners.py). A Microsoft 365 group is one
+with `groupTypes: ["Unified"]` (its Exchange settings: graph/unified_groups.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections import deque
 from typing import Any
 
 from simtenant.graph.errors import GraphError, bad_request, invalid_value, not_found, now_iso
+from simtenant.graph.owners import Owners
 from simtenant.graph.schema import (
     DEVICE_DEFAULTS,
     DEVICE_FIELDS,
@@ -16,7 +19,9 @@ from simtenant.graph.schema import (
     USER_DEFAULTS,
     USER_FIELDS,
 )
-from simtenant.graph.store import Obj, TenantData, check_properties, new_object_id
+from simtenant.graph.store import Obj, check_properties, referenced_id, typed
+
+__all__ = ["Directory", "referenced_id", "typed"]
 
 _READ_ONLY = {"id", "createdDateTime", "registrationDateTime"}
 _USER_STRINGS = (
@@ -27,23 +32,9 @@ _USER_STRINGS = (
         "onPremisesSyncEnabled",
     }
 )
-_GUID_AT_END = re.compile(r"([0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12})'?\)?/?$")
 
 
-def typed(kind: str, obj: Obj) -> Obj:
-    """A directory object as a mixed collection shows it."""
-    return {"@odata.type": f"#microsoft.graph.{kind}", **obj}
-
-
-def referenced_id(url: Any) -> str:
-    """The object id at the end of an `@odata.id` / `@odata.bind` URL (any host)."""
-    match = _GUID_AT_END.search(url) if isinstance(url, str) else None
-    if match is None:
-        raise bad_request(f"Invalid object identifier '{url}'.")
-    return match.group(1).lower()
-
-
-class Directory(TenantData):
+class Directory(Owners):
     # -- users -----------------------------------------------------------------------------
 
     def user(self, key: str) -> Obj:
@@ -79,7 +70,7 @@ class Directory(TenantData):
             raise invalid_value("displayName", "User")
         upn = self._check_upn(props.get("userPrincipalName"), None)
         props.setdefault("mailNickname", upn.split("@", 1)[0])
-        user = {"id": new_object_id(), **USER_DEFAULTS, **props, "createdDateTime": now_iso()}
+        user = {"id": self.new_id(), **USER_DEFAULTS, **props, "createdDateTime": now_iso()}
         if "#EXT#" in upn.upper():
             user["userType"] = props.get("userType") or "Guest"
         self.users[user["id"]] = user
@@ -121,7 +112,6 @@ class Directory(TenantData):
         return group
 
     def create_group(self, body: Obj) -> Obj:
-        members = body.get("members@odata.bind", [])
         rest = {
             k: v for k, v in body.items() if k not in ("members@odata.bind", "owners@odata.bind")
         }
@@ -136,15 +126,15 @@ class Directory(TenantData):
         for required in ("displayName", "mailNickname", "mailEnabled", "securityEnabled"):
             if props.get(required) in (None, ""):
                 raise invalid_value(required, "Group")
-        if not isinstance(members, list):
-            raise invalid_value("members@odata.bind", "Group")
-        member_ids = [referenced_id(url) for url in members]
-        for member_id in member_ids:
-            if self.directory_object(member_id) is None:
-                raise not_found(member_id)
-        group = {"id": new_object_id(), **GROUP_DEFAULTS, **props, "createdDateTime": now_iso()}
+        member_ids = self.bound_ids(
+            body.get("members@odata.bind", []), "members@odata.bind", "Group"
+        )
+        owner_ids = self.bound_owners(body, "Group")
+        group = {"id": self.new_id(), **GROUP_DEFAULTS, **props, "createdDateTime": now_iso()}
         self.groups[group["id"]] = group
-        self.members[group["id"]] = list(dict.fromkeys(member_ids))
+        self.members[group["id"]] = member_ids
+        if owner_ids:
+            self.owners[group["id"]] = owner_ids
         return group
 
     def update_group(self, group_id: str, body: Obj) -> None:
@@ -188,7 +178,7 @@ class Directory(TenantData):
         for required in ("displayName", "deviceId"):
             if not props.get(required):
                 raise invalid_value(required, "Device")
-        device = {"id": new_object_id(), **DEVICE_DEFAULTS, **props}
+        device = {"id": self.new_id(), **DEVICE_DEFAULTS, **props}
         device["registrationDateTime"] = now_iso()
         self.devices[device["id"]] = device
         return device

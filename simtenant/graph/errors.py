@@ -9,13 +9,17 @@ from typing import Any
 
 
 class GraphError(Exception):
-    """A request Graph refuses: HTTP status, Graph's error code and message."""
+    """A request Graph refuses: HTTP status, Graph's error code and message (and headers, such
+    as a 429's Retry-After)."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = dict(headers or {})
 
     def body(self) -> dict[str, Any]:
         return error_body(self.code, self.message)

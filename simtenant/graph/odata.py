@@ -1,5 +1,6 @@
 """The OData query options the simulated Graph honours: `$filter` (eq, ne, in, startswith,
-joined by and/or, parentheses), `$select` and `$top`, with Graph's errors for bad filters and page sizes.
+joined by and/or, parentheses), `$select` and `$top`, with Graph's errors for bad filters and
+page sizes.
 
 String comparisons are case-insensitive, as directory queries are. A string literal is quoted
 with single quotes, a quote inside doubled (`'O''Brien'`); a lone quote inside a literal ends
@@ -200,15 +201,18 @@ def select(item: Item, names: list[str]) -> dict[str, Any]:
 
 
 def parse_top(text: str | None) -> int | None:
+    """`$top`: 1 to 999, else 400 `Request_UnsupportedQuery` "Invalid page size specified:
+    '1000'. Must be between 1 and 999 inclusive." (Graph's answer as the steampipe azuread
+    plugin quotes it: "unexpected status 400 with OData error: Request_UnsupportedQuery: Invalid
+    page size specified: '1000'. Must be between 1 and 999 inclusive."). A value that is no
+    whole number gets the same answer, quoting it (Graph's own wording for that case is
+    unverified)."""
     if text is None:
         return None
-    try:
-        top = int(text)
-    except ValueError:
-        top = -1
+    top = int(text) if re.fullmatch(r"[0-9]{1,6}", text) else -1
     if not 1 <= top <= MAX_TOP:
         raise bad_request(
             f"Invalid page size specified: '{text}'. Must be between 1 and {MAX_TOP} inclusive.",
-            code="BadRequest",
+            code="Request_UnsupportedQuery",
         )
     return top

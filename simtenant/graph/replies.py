@@ -1,5 +1,8 @@
 """Graph's answers: the reply of a handler, and collections answered with `$filter`,
-`$select`, `$top` and `@odata.nextLink` paging (the next link keeps the query)."""
+`$select`, `$top` and `@odata.nextLink` paging (the next link keeps the query). A page holds
+the server's default page size, or `$top` items when given (1 to 999: directory collections
+let `$top` raise the page size past the default, up to 999). A test that wants small pages
+whatever `$top` asks sets `SimTenant(max_page_size=N)`."""
 
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ class Call:
     query: dict[str, str]
     body: Obj
     origin: str  # http://127.0.0.1:N
-    page_size: int
+    page_size: int  # the default page size: `$top` may ask for fewer or more (up to 999)
+    delegated: bool = False  # a signed-in user's token; else app-only (client credentials)
+    max_page_size: int = odata.MAX_TOP  # the most a page holds, whatever `$top` says
 
     def context(self, fragment: str) -> str:
         return f"{self.origin}/{self.version}/$metadata#{fragment}"
@@ -49,7 +54,7 @@ def listing(
         items = [i for i in items if keep(i)]
     names = odata.parse_select(query.get("$select"))
     top = odata.parse_top(query.get("$top"))
-    size = min(top or call.page_size, call.page_size)
+    size = min(top or call.page_size, call.max_page_size)
     token = query.get("$skiptoken", "0")
     if not token.isdigit():
         raise bad_request("Invalid skip token.", code="Request_BadRequest")

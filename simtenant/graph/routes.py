@@ -1,6 +1,7 @@
 """Graph's URL space over the tenant model: which path and method does what, and the status
 codes (201 with the object for a create, 204 for PATCH, DELETE and `$ref`). `/beta/` paths are
-served like `/v1.0/` ones."""
+served like `/v1.0/` ones. Owners' paths are in graph/owner_routes.py; a single group's GET in
+graph/unified_groups.py (Microsoft 365 groups' Exchange settings)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from simtenant.graph import odata
 from simtenant.graph.consent import ASSIGNMENT_FIELDS, GRANT_FIELDS
 from simtenant.graph.directory import typed
 from simtenant.graph.errors import GraphError, not_found
+from simtenant.graph.owner_routes import OWNER_ROUTES
 from simtenant.graph.replies import Call, Handler, Reply, created, done, entity, listing
 from simtenant.graph.schema import DEVICE_FIELDS, GROUP_FIELDS, USER_FIELDS
 from simtenant.graph.service_principals import SP_FIELDS
 from simtenant.graph.store import Obj
+from simtenant.graph.unified_groups import get_group
 
 VERSIONS = ("v1.0", "beta")
 
@@ -79,7 +82,7 @@ ROUTES: list[tuple[str, dict[str, Handler]]] = [
     (
         r"groups/([^/]+)",
         {
-            "GET": lambda c, g: entity(c, c.tenant.group(g), "groups"),
+            "GET": get_group,
             "PATCH": lambda c, g: done(c.tenant.update_group(g, c.body)),
             "DELETE": lambda c, g: done(c.tenant.delete_group(g)),
         },
@@ -223,6 +226,7 @@ ROUTES: list[tuple[str, dict[str, Handler]]] = [
         },
     ),
 ]
+ROUTES += OWNER_ROUTES
 _COMPILED = [(re.compile(pattern, re.IGNORECASE), methods) for pattern, methods in ROUTES]
 
 

@@ -9,11 +9,25 @@ A seed file is YAML: a list of requests, replayed in order, each
       as: adele                   # optional: name the answer, for later requests
 
 A later request refers to an earlier named answer in two ways: a string containing `${name}`
-(its `id`) or `${name.prop}` (another property), e.g.
-`path: /groups/${jira-users}/members/$ref` or
+(its `id`) or `${name.prop}` (another property; `${name.value.0.id}` walks into lists by
+index), e.g. `path: /groups/${jira-users}/members/$ref` or
 `body: {"@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/${adele}"}`; or a value
 written `{ref: name}` (or `{ref: name.prop}`), replaced by that value whatever its JSON type.
-Any answer other than 2xx stops the replay with a one-line `SeedError`."""
+Any answer other than 2xx stops the replay with a one-line `SeedError`.
+
+Graph gives every new object a random id. Where a seed needs a fixed one (the deploying
+identity's service principal, whose object id the provider's caller reports), it queues the id
+on the simulator first, and the next object created takes it:
+
+    - path: /_sim/next-ids
+      body: {ids: [51a7e27a-0000-4000-8000-0000000000b1]}
+    - path: /servicePrincipals
+      body: {appId: 51a7e27a-0000-4000-8000-00000000c11e}
+
+Owners go in a create's body as Graph takes them, `owners@odata.bind: [".../directoryObjects/
+${name}"]` (users and service principals), or later with `POST /servicePrincipals/{id}/owners/
+$ref` or `/groups/{id}/owners/$ref`. A Microsoft 365 group is a group with `groupTypes:
+[Unified]`."""
 
 from __future__ import annotations
 
@@ -138,11 +152,15 @@ def _value(names: Mapping[str, Any], ref: str) -> Any:
     name, _, prop = ref.partition(".")
     if name not in names:
         raise SeedError(f"reference to {name!r}, which no earlier request is named (as:)")
-    answer = names[name]
-    prop = prop or "id"
-    if not isinstance(answer, dict) or prop not in answer:
-        raise SeedError(f"reference {ref!r}: the answer named {name!r} has no {prop!r}")
-    return answer[prop]
+    value = names[name]
+    for step in (prop or "id").split("."):
+        if isinstance(value, dict) and step in value:
+            value = value[step]
+        elif isinstance(value, list) and step.isdecimal() and int(step) < len(value):
+            value = value[int(step)]
+        else:
+            raise SeedError(f"reference {ref!r}: the answer named {name!r} has no {prop or 'id'!r}")
+    return value
 
 
 def resolve(value: Any, names: Mapping[str, Any]) -> Any:

@@ -1,31 +1,35 @@
 """The simulated Graph over HTTP on 127.0.0.1: a thin handler around the tenant model (one lock
-serialises requests), with the bearer-token check, scripted faults, the request log and the
-optional state file. `SimTenant` runs it in a background thread, for tests and for
-`python -m simtenant serve`."""
+serialises requests), with the bearer-token check, the opt-in write throttling
+(graph/throttle.py), scripted faults and replication delays (graph/faults.py,
+graph/replication.py), the request log and the optional state file. `SimTenant` runs it in a
+background thread, for tests and for `python -m simtenant serve`; graph/handler.py is the HTTP
+side (with Entra ID's token endpoint, graph/token.py).
+
+Every caller is app-only (client credentials), as the pipeline is, unless `delegated` says a
+signed-in user's token (`SimTenant(delegated=True)`, `serve --delegated`, `POST
+/_sim/caller`): Graph answers some requests differently to the two (graph/unified_groups.py)."""
 
 from __future__ import annotations
 
 import json
-import socket
-import sys
 import threading
 import time
-import traceback
-import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
-from simtenant.graph.admin import admin
 from simtenant.graph.errors import GraphError, error_body
 from simtenant.graph.faults import Fault, Request
+from simtenant.graph.handler import make_handler
+from simtenant.graph.replication import COLLECTIONS, Replication
 from simtenant.graph.replies import Call, Reply
 from simtenant.graph.routes import VERSIONS, dispatch
 from simtenant.graph.store import DEFAULT_TENANT_ID, Obj, read_state, save_state
 from simtenant.graph.tenant import Tenant
+from simtenant.graph.throttle import Limits, Throttle
+from simtenant.graph.token import caller_app
 
-CONTENT_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;charset=utf-8"
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
@@ -35,7 +39,10 @@ class SimTenant:
     `state`: start from this tenant (as `to_state` / `GET /_sim/state` give it); else from
     `state_file` when it exists; else a new tenant. With `state_file`, the tenant is saved
     there after every successful write. `token`: the only bearer token accepted (None: any
-    non-empty one). `page_size`: the most items one page holds (`$top` may ask for fewer)."""
+    non-empty one). `page_size`: the items of a page when `$top` does not say (it may ask for
+    1 to 999, as Graph lets it); `max_page_size`: the most a page holds whatever `$top` says
+    (999, Graph's; lower it to page through small tenants). `throttle`: Graph's write limits (True: the published ones; graph/throttle.py).
+    `delegated`: callers hold a signed-in user's token (default: app-only)."""
 
     def __init__(
         self,
@@ -45,7 +52,10 @@ class SimTenant:
         state_file: Path | None = None,
         token: str | None = None,
         page_size: int = 100,
+        max_page_size: int = 999,
         port: int = 0,
+        throttle: Limits | bool | None = None,
+        delegated: bool = False,
     ) -> None:
         self.lock = threading.RLock()
         self.state_file = state_file
@@ -57,9 +67,15 @@ class SimTenant:
             self.tenant = Tenant.new(tenant_id)
         self.token = token
         self.page_size = page_size
+        self.max_page_size = max_page_size
         self.faults: list[Fault] = []
         self.requests: list[Request] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.throttle: Throttle | None = None
+        if throttle:
+            self.throttle = Throttle(throttle if isinstance(throttle, Limits) else Limits())
+        self.replication: Replication | None = None
+        self.delegated = delegated
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
         self.save()
@@ -122,6 +138,22 @@ class SimTenant:
         if self.token is not None and token.strip() != self.token:
             raise GraphError(401, "InvalidAuthenticationToken", "Access token validation failure.")
 
+    def _check_throttle(self, authorization: str) -> None:
+        with self.lock:
+            wait = None if self.throttle is None else self.throttle.admit(caller_app(authorization))
+        if wait is not None:
+            raise GraphError(
+                429, "TooManyRequests", "Please retry again later.", {"Retry-After": str(wait)}
+            )
+
+    def _note_created(self, method: str, rest: str, reply: Reply) -> None:
+        """A new directory object starts replicating (while `/_sim/replication` is on)."""
+        kind = {k.lower(): v for k, v in COLLECTIONS.items()}.get(rest.strip("/").lower())
+        if self.replication is None or method != "POST" or reply.status != 201 or kind is None:
+            return
+        if isinstance(reply.body, dict) and isinstance(reply.body.get("id"), str):
+            self.replication.created(kind, reply.body["id"])
+
     def _take_fault(self, method: str, path: str, query: dict[str, str]) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -145,6 +177,8 @@ class SimTenant:
             self.requests.append(Request(method, path, query, authorization, body))
         try:
             self._check_token(authorization)
+            if method in WRITES:
+                self._check_throttle(authorization)
             fault = self._take_fault(method, path, query)
             if fault is not None:
                 time.sleep(fault.stall_s)
@@ -175,71 +209,17 @@ class SimTenant:
                     body or {},
                     self.origin,
                     self.page_size,
+                    self.delegated,
+                    self.max_page_size,
                 )
+                if self.replication is not None:
+                    self.replication.check(self.tenant, method, unquote(rest), call.body)
                 reply = dispatch(call, unquote(rest))
+                self._note_created(method, unquote(rest), reply)
                 if method in WRITES and reply.status < 300:
                     self.save()
                 # Serialised under the lock: the body may hold the tenant's own dicts.
                 reply.body = None if reply.body is None else json.loads(json.dumps(reply.body))
                 return reply
         except GraphError as error:
-            return Reply(error.status, error.body())
-
-
-def _handler(sim: SimTenant) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive: seeding thousands of objects stays quick
-
-        def setup(self) -> None:
-            super().setup()
-            # Headers and body leave in two writes: without this, Nagle's algorithm and the
-            # client's delayed ACK hold every kept-alive answer back ~40 ms.
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-        def _handle(self) -> None:
-            parts = urlsplit(self.path)
-            query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                if parts.path.startswith("/_sim/"):
-                    try:
-                        body = json.loads(raw) if raw.strip() else {}
-                        if not isinstance(body, dict):
-                            raise ValueError("not an object")
-                        reply = admin(sim, self.command, parts.path[len("/_sim/") :], body)
-                    except ValueError as exc:
-                        reply = Reply(400, error_body("BadRequest", f"malformed JSON body: {exc}"))
-                    except GraphError as error:
-                        reply = Reply(error.status, error.body())
-                else:
-                    auth = self.headers.get("Authorization", "")
-                    reply = sim.answer(self.command, parts.path, query, auth, raw)
-            except Exception:  # a bug in the simulator: say so, keep serving
-                traceback.print_exc(file=sys.stderr)
-                reply = Reply(500, error_body("InternalServerError", "simulator error"))
-            self._send(reply)
-
-        def _send(self, reply: Reply) -> None:
-            payload = b"" if reply.body is None else json.dumps(reply.body).encode()
-            request_id = self.headers.get("client-request-id") or str(uuid.uuid4())
-            try:
-                self.send_response(reply.status)
-                if reply.body is not None:
-                    self.send_header("Content-Type", CONTENT_TYPE)
-                self.send_header("Content-Length", str(len(payload)))
-                self.send_header("request-id", request_id)
-                self.send_header("client-request-id", request_id)
-                for key, value in reply.headers.items():
-                    self.send_header(key, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True  # the client gave up (a stalled answer)
-
-        do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
-
-    return Handler
+            return Reply(error.status, error.body(), dict(error.headers))

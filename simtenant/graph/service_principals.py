@@ -1,7 +1,18 @@
 """Service principals: the local instances of multi-tenant applications. A new one takes its
 display name and app roles from the application it instantiates (graph/applications.py); one
 per application; PATCH takes the properties the azuread provider sends, nothing unknown.
-Deleting one deletes its grants (as client or resource) and the assignments to it."""
+Deleting one deletes its grants (as client or resource) and the assignments to it.
+
+A create may bind owners (`owners@odata.bind`, graph/owners.py), as terraform-provider-azuread
+v3.9.0 binds its caller (`service_principal_resource.go` lines 433-468). A second service
+principal for one application is 409 `Request_MultipleObjectsWithSameKeyValue` "The service
+principal cannot be created, updated, or restored because the service principal name {appId}
+is already in use." (Graph's answer as the provider reports it, Azure/reliable-web-app-pattern-
+java#185: "ServicePrincipalsClient.BaseClient.Post(): unexpected status 409 with OData error";
+the first service principal name of a multi-tenant app's instance is its appId). The provider
+itself looks for an existing one first (`service_principal_resource.go` lines 374-403) and
+answers `use_existing` or "already exists - to be managed via Terraform this resource needs to
+be imported"."""
 
 from __future__ import annotations
 
@@ -10,7 +21,8 @@ from typing import Any
 
 from simtenant.graph.applications import Application
 from simtenant.graph.errors import GraphError, bad_request, not_found
-from simtenant.graph.store import Obj, TenantData, check_properties, new_object_id
+from simtenant.graph.owners import Owners
+from simtenant.graph.store import Obj, check_properties
 
 PATCHABLE_STRINGS = frozenset(
     {"description", "loginUrl", "notes", "preferredSingleSignOnMode", "homepage"}
@@ -56,7 +68,7 @@ SP_DEFAULTS: Obj = {
 SP_FIELDS = frozenset({"id", *SP_DEFAULTS})
 
 
-class ServicePrincipals(TenantData):
+class ServicePrincipals(Owners):
     def service_principal(self, sp_id: str) -> Obj:
         sp = self.service_principals.get(sp_id.lower())
         if sp is None:
@@ -111,12 +123,16 @@ class ServicePrincipals(TenantData):
             raise GraphError(
                 409,
                 "Request_MultipleObjectsWithSameKeyValue",
-                "Request contains a property with duplicate values.",
+                "The service principal cannot be created, updated, or restored because the "
+                f"service principal name {app_id} is already in use.",
             )
-        props = self._patch_props({k: v for k, v in body.items() if k != "appId"})
+        props = self._patch_props(
+            {k: v for k, v in body.items() if k not in ("appId", "owners@odata.bind")}
+        )
+        owner_ids = self.bound_owners(body, "ServicePrincipal")
         sp = copy.deepcopy(SP_DEFAULTS)
         sp.update(
-            id=new_object_id(),
+            id=self.new_id(),
             appId=app_id,
             appDisplayName=app["displayName"],
             displayName=app["displayName"],
@@ -127,6 +143,8 @@ class ServicePrincipals(TenantData):
         )
         sp.update(props)
         self.service_principals[sp["id"]] = sp
+        if owner_ids:
+            self.owners[sp["id"]] = owner_ids
         return sp
 
     def update_service_principal(self, sp_id: str, body: Obj) -> None:
@@ -136,6 +154,7 @@ class ServicePrincipals(TenantData):
     def delete_service_principal(self, sp_id: str) -> None:
         sp = self.service_principal(sp_id)
         del self.service_principals[sp["id"]]
+        self.drop_owner_links(sp["id"])
         for grant_id in [
             g for g, v in self.grants.items() if sp["id"] in (v["clientId"], v["resourceId"])
         ]:

@@ -1,11 +1,16 @@
 """The tenant's data (plain JSON-ready dicts keyed by object id), its indexes, the cascades
-every kind of delete shares, and the state file (whole tenant as JSON, saved atomically)."""
+every kind of delete shares, and the state file (whole tenant as JSON, saved atomically).
+
+Object ids are random (uuid4) unless `/_sim/next-ids` queued some (`TenantData.next_ids`): a
+seed uses that to give an object a fixed id (the deploying identity's, for instance), which
+Graph itself never lets a client choose."""
 
 from __future__ import annotations
 
 import base64
 import json
 import os
+import re
 import secrets
 import tempfile
 import uuid
@@ -21,6 +26,8 @@ STATE_VERSION = 1
 
 Obj = dict[str, Any]
 GrantKey = tuple[str, str, str, str]
+GUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+_GUID_AT_END = re.compile(rf"({GUID.pattern})'?\)?/?$")
 
 
 def new_object_id() -> str:
@@ -30,6 +37,19 @@ def new_object_id() -> str:
 def new_opaque_id() -> str:
     """Grant and assignment ids: 43 characters of base64url, like Graph's."""
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")
+
+
+def typed(kind: str, obj: Obj) -> Obj:
+    """A directory object as a mixed collection shows it."""
+    return {"@odata.type": f"#microsoft.graph.{kind}", **obj}
+
+
+def referenced_id(url: Any) -> str:
+    """The object id at the end of an `@odata.id` / `@odata.bind` URL (any host)."""
+    match = _GUID_AT_END.search(url) if isinstance(url, str) else None
+    if match is None:
+        raise bad_request(f"Invalid object identifier '{url}'.")
+    return match.group(1).lower()
 
 
 def grant_key(grant: Obj) -> GrantKey:
@@ -92,8 +112,19 @@ class TenantData:
         self.grants: dict[str, Obj] = {}
         self.assignments: dict[str, Obj] = {}
         self.applications: dict[str, Application] = {}
+        self.owners: dict[str, list[str]] = {}  # group or service principal id -> owner ids
         self.upns: dict[str, str] = {}  # lower-case UPN -> user id
         self.grant_keys: dict[GrantKey, str] = {}
+        self.verified_domains: list[str] = []  # the token endpoint takes these for the tenant
+        self.next_ids: list[str] = []  # ids the next created objects take (/_sim/next-ids)
+
+    def new_id(self) -> str:
+        """The next queued id (when still free), else a random one."""
+        while self.next_ids:
+            queued = self.next_ids.pop(0).lower()
+            if self.directory_object(queued) is None:
+                return queued
+        return new_object_id()
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -112,8 +143,16 @@ class TenantData:
 
     # -- cascades --------------------------------------------------------------------------
 
+    def drop_owner_links(self, object_id: str) -> None:
+        """The object's own owners go, and it stops owning anything."""
+        self.owners.pop(object_id, None)
+        for owners in self.owners.values():
+            if object_id in owners:
+                owners.remove(object_id)
+
     def drop_principal(self, object_id: str) -> None:
         """A user, group or device leaves every group; its grants and assignments go."""
+        self.drop_owner_links(object_id)
         for members in self.members.values():
             if object_id in members:
                 members.remove(object_id)
@@ -142,6 +181,8 @@ class TenantData:
             "servicePrincipals": list(self.service_principals.values()),
             "oauth2PermissionGrants": list(self.grants.values()),
             "appRoleAssignments": list(self.assignments.values()),
+            "owners": {k: list(v) for k, v in self.owners.items() if v},
+            "verifiedDomains": list(self.verified_domains),
         }
 
     def load_state(self, state: Obj) -> None:
@@ -162,6 +203,8 @@ class TenantData:
         self.grants = {g["id"]: g for g in state["oauth2PermissionGrants"]}
         self.grant_keys = {grant_key(g): g["id"] for g in self.grants.values()}
         self.assignments = {a["id"]: a for a in state["appRoleAssignments"]}
+        self.owners = {k: list(v) for k, v in (state.get("owners") or {}).items()}
+        self.verified_domains = list(state.get("verifiedDomains") or [])
 
 
 def save_state(path: Path, state: Obj) -> None:

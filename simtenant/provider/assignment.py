@@ -1,14 +1,17 @@
 """`azuread:index/appRoleAssignment:AppRoleAssignment`: an appRoleAssignment created through
-the resource service principal's `appRoleAssignedTo`. No Update: every input forces
-replacement."""
+the resource service principal's `appRoleAssignedTo`, as terraform-provider-azuread v3.9.0
+does it (internal/services/approleassignments/app_role_assignment_resource.go). No Update: every
+input forces replacement. Create retries a 404 and a 400 "Not a valid reference update" (lines
+126-135) on top of go-azure-sdk's own retries, within the create's 5 minutes."""
 
 from __future__ import annotations
 
 from simtenant.provider import ids
-from simtenant.provider.errors import GraphError, ProviderError, diagnostic
-from simtenant.provider.graph import Graph, not_found, retrying
+from simtenant.provider import validation as v
+from simtenant.provider.errors import GraphError, ProviderError, diagnostic, not_found
+from simtenant.provider.graph import Graph
 from simtenant.provider.props import UNKNOWN, Props, text
-from simtenant.provider.resource import DiffResult, Field, diff_fields
+from simtenant.provider.resource import DiffResult, Field, Timeouts, diff_fields
 
 TOKEN = "azuread:index/appRoleAssignment:AppRoleAssignment"
 INPUTS = ("appRoleId", "principalObjectId", "resourceObjectId")
@@ -21,21 +24,20 @@ _TF_NAMES = {
 _COMPUTED = ("principalDisplayName", "principalType", "resourceDisplayName")
 
 
-def _replicating(exc: GraphError) -> bool:
-    return not_found(exc) or (
-        exc.status == 400 and "Not a valid reference update" in exc.graph_message
-    )
+def _replicating(status: int, odata: str) -> bool:
+    return status == 404 or (status == 400 and "Not a valid reference update" in odata)
 
 
 class AppRoleAssignment:
     token = TOKEN
+    # No update: its timeout is never used.
+    timeouts = Timeouts(create=300, read=300, update=300, delete=300)
 
-    def check(self, news: Props) -> tuple[Props, list[tuple[str, str]]]:
-        failures = [
-            (key, f'The argument "{_TF_NAMES[key]}" is required, but no definition was found.')
-            for key in INPUTS
-            if news.get(key) in (None, "")
-        ]
+    def check(self, news: Props) -> tuple[Props, list[v.Failure]]:
+        failures: list[v.Failure] = []
+        for key in INPUTS:
+            failures += v.required(news.get(key), _TF_NAMES[key], key)
+            failures += v.is_uuid(news.get(key), _TF_NAMES[key], key)
         return news, failures
 
     def diff(self, olds: Props, news: Props) -> DiffResult:
@@ -54,10 +56,12 @@ class AppRoleAssignment:
         except GraphError as exc:
             if not_found(exc):
                 raise exc.during(
-                    f'Service principal not found for resource (Object ID: "{resource}")'
+                    f"Service principal not found for resource (Object ID: {ids.quoted(resource)})",
+                    "principal_object_id",
                 ) from exc
             raise exc.during(
-                f'Could not retrieve service principal for resource (Object ID: "{resource}")'
+                "Could not retrieve service principal for resource (Object ID: "
+                f"{ids.quoted(resource)})"
             ) from exc
         body = {
             "appRoleId": text(news, "appRoleId"),
@@ -65,9 +69,7 @@ class AppRoleAssignment:
             "resourceId": resource,
         }
         try:
-            created = retrying(
-                lambda: graph.post(f"{sp_path}/appRoleAssignedTo", body), _replicating
-            )
+            created = graph.post(f"{sp_path}/appRoleAssignedTo", body, retry=_replicating)
         except GraphError as exc:
             raise exc.during("Could not create app role assignment") from exc
         assignment_id = text(created, "id")
@@ -80,12 +82,14 @@ class AppRoleAssignment:
         resource_id = ids.ASSIGNMENT.format(text(created, "resourceId"), assignment_id)
         outputs = self.read(graph, resource_id, news)
         if outputs is None:
-            raise diagnostic(f"retrieving {resource_id}", "not found after creation")
+            label = ids.ASSIGNMENT.describe(text(created, "resourceId"), assignment_id)
+            raise diagnostic(f"retrieving {label}", "not found after creation")
         return resource_id, outputs
 
     def read(self, graph: Graph, resource_id: str, state: Props) -> Props | None:
-        ids.ASSIGNMENT.parse(resource_id)
-        found = graph.find(resource_id, f"retrieving {resource_id}")
+        found = graph.find(
+            resource_id, f"retrieving {ids.ASSIGNMENT.describe(*ids.ASSIGNMENT.parse(resource_id))}"
+        )
         if found is None:
             return None
         return {
@@ -107,8 +111,9 @@ class AppRoleAssignment:
         raise ProviderError(f"{TOKEN} has no update: every change replaces it")
 
     def delete(self, graph: Graph, resource_id: str, state: Props) -> None:
-        ids.ASSIGNMENT.parse(resource_id)
+        label = ids.ASSIGNMENT.describe(*ids.ASSIGNMENT.parse(resource_id))
         try:
             graph.delete(resource_id)
         except GraphError as exc:
-            raise exc.during(f"Deleting {resource_id}") from exc
+            # "Deleting %s: %v" with the error as detail too (line 203): it shows twice.
+            raise exc.during(f"Deleting {label}: {exc}", "id") from exc

@@ -1,18 +1,30 @@
-"""`azuread:index/getGroup:getGroup`, as the real data source reads (all through Graph beta):
-by object id, or by a display name / mail nickname filter built WITHOUT escaping quotes (a
-name with an apostrophe fails with Graph's 400); members from `transitiveMembers` (every object
-type, paged, no cap) when `includeTransitiveMembers`, else the direct `members`."""
+"""`azuread:index/getGroup:getGroup`, as the real data source reads (all through Graph beta;
+internal/services/groups/group_data_source.go `groupDataSourceRead`, lines 262-500 of
+terraform-provider-azuread v3.9.0): by object id, or by a display name / mail nickname filter
+built WITHOUT escaping quotes (a name with an apostrophe fails with Graph's 400); for a
+Microsoft 365 group (groupTypes "Unified") its four Exchange settings by a second GET
+(`groupGetAdditional`, groups.go lines 50-73: a 404 is no error, any other failure is, and
+Graph answers 403 to app-only credentials); members from `transitiveMembers` (every object
+type, paged, no cap) when `includeTransitiveMembers`, else the direct `members`; then the
+owners, any failure failing the read."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from simtenant.provider.errors import CheckFailures, GraphError, diagnostic
-from simtenant.provider.graph import Graph, Json, not_found
+from simtenant.provider.errors import CheckFailures, GraphError, diagnostic, not_found
+from simtenant.provider.graph import Graph, Json
 from simtenant.provider.props import Props, flag, text
 
 TOKEN = "azuread:index/getGroup:getGroup"
 _ONE_OF = "`display_name,mail_nickname,object_id`"
+# groupGetAdditional's $select, in its order.
+_EXCHANGE = (
+    "allowExternalSenders",
+    "autoSubscribeNewMembers",
+    "hideFromAddressLists",
+    "hideFromOutlookClients",
+)
 
 
 def _quoted(value: str) -> str:
@@ -36,9 +48,11 @@ def _by_filter(graph: Graph, prop: str, tf_name: str, value: str, args: Props) -
             raise exc.during(f"No group found matching specified filter ({query})") from exc
         raise exc.during(f"Retrieving groups for filter ({query})") from exc
     if len(groups) > 1:
-        raise diagnostic(f"More than one group found matching specified filter ({query})")
+        raise diagnostic(
+            f"More than one group found matching specified filter ({query})", attribute=tf_name
+        )
     if not groups:
-        raise diagnostic(f"[{tf_name}] No group found matching specified filter ({query})")
+        raise diagnostic(f"No group found matching specified filter ({query})", attribute=tf_name)
     return groups[0]
 
 
@@ -48,7 +62,7 @@ def _by_id(graph: Graph, object_id: str, args: Props) -> Json:
     except GraphError as exc:
         if not_found(exc):
             raise diagnostic(
-                f"[object_id] No group found with object ID: {_quoted(object_id)}"
+                f"No group found with object ID: {_quoted(object_id)}", attribute="object_id"
             ) from exc
         raise exc.during(f"Retrieving group with object ID: {_quoted(object_id)}") from exc
     for key, tf_name in (("mailEnabled", "mail_enabled"), ("securityEnabled", "security_enabled")):
@@ -57,19 +71,34 @@ def _by_id(graph: Graph, object_id: str, args: Props) -> Json:
             actual = "nil" if group.get(key) is None else str(group.get(key)).lower()
             raise diagnostic(
                 f"Group with object ID {_quoted(object_id)} does not have the specified "
-                f"{tf_name} setting (expected: {str(wanted).lower()}, actual: {actual})"
+                f"{tf_name} setting (expected: {str(wanted).lower()}, actual: {actual})",
+                attribute=tf_name,
             )
     return group
 
 
-def _ids(graph: Graph, path: str, operation: str, *, missing_ok: bool = False) -> list[str]:
-    """Ids of a directoryObject collection. `missing_ok`: a 404 is an empty list."""
+def _ids(graph: Graph, path: str, operation: str) -> list[str]:
+    """Ids of a directoryObject collection."""
     try:
         return [str(item.get("id")) for item in graph.list(path, beta=True) if item.get("id")]
     except GraphError as exc:
-        if missing_ok and not_found(exc):
-            return []
         raise exc.during(operation) from exc
+
+
+def _exchange_settings(graph: Graph, group: Json, object_id: str) -> Json:
+    """A Microsoft 365 group's four Exchange settings ({} for any other group)."""
+    types = group.get("groupTypes")
+    if not isinstance(types, list) or "Unified" not in types:
+        return {}
+    try:
+        return graph.get(f"groups/{object_id}", {"$select": ",".join(_EXCHANGE)}, beta=True)
+    except GraphError as exc:
+        if not_found(exc):
+            return {}
+        raise diagnostic(
+            f"Could not retrieve group with object ID {_quoted(f'/groups/{object_id}')}",
+            f"retrieving additional fields: {exc}",
+        ) from exc
 
 
 def get_group(graph: Graph, args: Props) -> Props:
@@ -87,6 +116,7 @@ def get_group(graph: Graph, args: Props) -> Props:
     if not object_id:
         raise diagnostic("Bad API Response", "API returned group with nil object ID")
     quoted = _quoted(f"/groups/{object_id}")
+    exchange = _exchange_settings(graph, group, object_id)
     if flag(args, "includeTransitiveMembers"):
         members = _ids(
             graph,
@@ -99,15 +129,21 @@ def get_group(graph: Graph, args: Props) -> Props:
             f"groups/{object_id}/members",
             f"Could not retrieve group members for group with object ID: {quoted}",
         )
-    # missing_ok: the group was just read, so a 404 means a tenant without the `owners`
-    # relationship (the simulated one); the real provider would fail there.
     owners = _ids(
         graph,
         f"groups/{object_id}/owners",
         f"Could not retrieve group owners for group with object ID: {quoted}",
-        missing_ok=True,
     )
-    return {**_flatten(group), "id": f"/groups/{object_id}", "members": members, "owners": owners}
+    return {
+        **_flatten(group),
+        "autoSubscribeNewMembers": exchange.get("autoSubscribeNewMembers") is True,
+        "externalSendersAllowed": exchange.get("allowExternalSenders") is True,
+        "hideFromAddressLists": exchange.get("hideFromAddressLists") is True,
+        "hideFromOutlookClients": exchange.get("hideFromOutlookClients") is True,
+        "id": f"/groups/{object_id}",
+        "members": members,
+        "owners": owners,
+    }
 
 
 def _s(group: Json, key: str) -> str:
@@ -131,14 +167,10 @@ def _flatten(group: Json) -> Props:
     )
     return {
         "assignableToRole": group.get("isAssignableToRole") is True,
-        "autoSubscribeNewMembers": False,
         "behaviors": _list(group, "resourceBehaviorOptions"),
         "description": _s(group, "description"),
         "displayName": _s(group, "displayName"),
         "dynamicMemberships": dynamic,
-        "externalSendersAllowed": False,
-        "hideFromAddressLists": False,
-        "hideFromOutlookClients": False,
         "mail": _s(group, "mail"),
         "mailEnabled": group.get("mailEnabled") is True,
         "mailNickname": _s(group, "mailNickname"),

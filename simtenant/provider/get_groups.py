@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from simtenant.provider.errors import CheckFailures, GraphError, diagnostic
-from simtenant.provider.graph import Graph, Json, not_found
+from simtenant.provider.errors import CheckFailures, GraphError, diagnostic, not_found
+from simtenant.provider.graph import Graph, Json
 from simtenant.provider.props import Props, flag
 
 TOKEN = "azuread:index/getGroups:getGroups"
@@ -41,16 +41,19 @@ def _by_name(graph: Graph, name: str, args: Props, ignore_missing: bool) -> Json
         found = graph.list("groups", {"$filter": query}, beta=True)
     except GraphError as exc:
         raise exc.during(
-            f"[display_names] No group found with display name: {_quoted(name)}"
+            f"No group found with display name: {_quoted(name)}", "display_names"
         ) from exc
     if len(found) > 1:
         raise diagnostic(
-            f"[display_names] More than one group found with display name: {_quoted(name)}"
+            f"More than one group found with display name: {_quoted(name)}",
+            attribute="display_names",
         )
     if not found:
         if ignore_missing:
             return None
-        raise diagnostic(f"[display_names] No group found with display name: {_quoted(name)}")
+        raise diagnostic(
+            f"No group found with display name: {_quoted(name)}", attribute="display_names"
+        )
     return found[0]
 
 
@@ -61,11 +64,12 @@ def _by_id(graph: Graph, object_id: str, ignore_missing: bool) -> Json | None:
         if not_found(exc):
             if ignore_missing:
                 return None
-            raise diagnostic(
-                f"[object_id] No group found with object ID: {_quoted(object_id)}"
+            # ErrorDiagPathF(err, ...): the 404 shows as its detail (groups_data_source.go 195)
+            raise exc.during(
+                f"No group found with object ID: {_quoted(object_id)}", "object_id"
             ) from exc
         raise exc.during(
-            f"[object_id] Retrieving group with object ID: {_quoted(object_id)}"
+            f"Retrieving group with object ID: {_quoted(object_id)}", "object_id"
         ) from exc
 
 

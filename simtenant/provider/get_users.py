@@ -8,8 +8,8 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from simtenant.provider.errors import CheckFailures, GraphError, ProviderError, diagnostic
-from simtenant.provider.graph import Graph, Json, not_found
+from simtenant.provider.errors import CheckFailures, GraphError, diagnostic, not_found
+from simtenant.provider.graph import Graph, Json
 from simtenant.provider.props import Props, flag, strings
 
 TOKEN = "azuread:index/getUsers:getUsers"
@@ -94,7 +94,7 @@ def get_users(graph: Graph, args: Props) -> Props:
         except GraphError as exc:
             raise exc.during("Could not retrieve users") from exc
         if not found:
-            raise diagnostic("No users found")
+            raise diagnostic("No users found", attribute="return_all")
     else:
         values = strings(args, key)
         expected = len(values)
@@ -116,7 +116,9 @@ def _find(graph: Graph, key: str, value: str, ignore_missing: bool) -> list[Json
             if not_found(exc):
                 if ignore_missing:
                     return []
-                raise diagnostic(f"User not found with object ID: {_quoted(value)}") from exc
+                raise diagnostic(
+                    f"User not found with object ID: {_quoted(value)}", attribute="object_id"
+                ) from exc
             raise exc.during(f"Retrieving user with object ID: {_quoted(value)}") from exc
     _, prop, missing = _LISTS[key]
     escaped = value.replace("'", "''")
@@ -124,12 +126,13 @@ def _find(graph: Graph, key: str, value: str, ignore_missing: bool) -> list[Json
         users = graph.list("users", {"$filter": f"{prop} eq '{escaped}'", "$select": _SELECT})
     except GraphError as exc:
         raise exc.during(_FINDING[key].replace("{!r}", _quoted(value))) from exc
+    attribute = _LISTS[key][0]
     if len(users) > 1 and key in _MORE_THAN_ONE:
-        raise diagnostic(_MORE_THAN_ONE[key].replace("{!r}", _quoted(value)))
+        raise diagnostic(_MORE_THAN_ONE[key].replace("{!r}", _quoted(value)), attribute=attribute)
     if not users:
         if ignore_missing:
             return []
-        raise diagnostic(missing.replace("{!r}", _quoted(value)))
+        raise diagnostic(missing.replace("{!r}", _quoted(value)), attribute=attribute)
     return users if key == "mailNicknames" else users[:1]
 
 
@@ -143,8 +146,8 @@ def _result(found: list[Json]) -> Props:
     users: list[Props] = []
     for user in found:
         if not _text(user, "id") or not _text(user, "userPrincipalName"):
-            raise ProviderError(
-                "Bad API Response: API returned user with nil object ID or userPrincipalName"
+            raise diagnostic(
+                "Bad API Response", "API returned user with nil object ID or userPrincipalName"
             )
         upns.append(_text(user, "userPrincipalName"))
         users.append(

@@ -1,57 +1,75 @@
-"""The only module that speaks HTTP: a small Microsoft Graph client (v1.0 and beta) with
-paging by `@odata.nextLink`, error bodies turned into `GraphError`, and the short retry the
-real provider applies to writes that race directory replication."""
+"""The only module that speaks HTTP to Graph: a small Microsoft Graph client (v1.0 and beta)
+signed in with the token the provider obtained when it was configured (see `signin.py`). Every
+request runs under the operation's deadline with go-azure-sdk's retries (`retry.py`); a status
+the operation does not expect becomes a `GraphError` worded as go-azure-sdk words it; lists
+follow `@odata.nextLink` (`Client.ExecutePaged`, sdk/client/client.go lines 584-671), each page
+a request of its own. No request asks for a page size (`$top`): terraform-provider-azuread
+v3.9.0 sets none anywhere, so Graph's default page size applies."""
 
 from __future__ import annotations
 
 import os
 import sys
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from simtenant.provider.errors import GraphError, ProviderError
+from simtenant.provider.errors import GraphError, not_found
+from simtenant.provider.retry import Deadline, RetryFunc, execute
 
 GRAPH_ENV = "ENTRA_CONSENT_SIM_GRAPH"
-TOKEN_ENV = "ENTRA_CONSENT_SIM_TOKEN"
-MISSING_GRAPH = (
-    f"{GRAPH_ENV} is not set: start a simulated tenant with `python -m simtenant serve` "
-    f"and set {GRAPH_ENV} to the base URL it prints (http://127.0.0.1:PORT/v1.0)"
-)
 
 Json = dict[str, Any]
 Params = Mapping[str, str]
 
-# Replication retries: the real provider retries for minutes (its create timeout); a
-# simulated tenant replicates at once, so a few short attempts are enough.
-RETRY_ATTEMPTS = 5
-RETRY_DELAY_S = 0.2
+# A data source's read, and any operation the engine gives no deadline: 5 minutes.
+DEFAULT_TIMEOUT_S = 300.0
 
 # Each request on stderr, for debugging (the engine logs plugin stderr, at -v 9 and up).
 _DEBUG = bool(os.environ.get("ENTRA_CONSENT_SIM_PROVIDER_DEBUG"))
 
 
+@dataclass(frozen=True)
+class Caller:
+    """Who the provider is signed in as (`clients.Client`: TenantID, ClientID, ObjectID)."""
+
+    tenant_id: str
+    client_id: str
+    object_id: str
+
+
+def beta_url(base: str) -> str:
+    return base[: -len("/v1.0")] + "/beta" if base.endswith("/v1.0") else base + "/beta"
+
+
 class Graph:
-    def __init__(self, base_url: str, token: str, timeout_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        caller: Caller,
+        *,
+        http: httpx.Client | None = None,
+        deadline: Deadline | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.beta_url = self._beta(self.base_url)
-        self._http = httpx.Client(
-            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-            timeout=timeout_s,
+        self.beta_url = beta_url(self.base_url)
+        self.caller = caller
+        self._token = token
+        self._http = http or httpx.Client(
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}
         )
+        self._deadline = deadline
 
-    @staticmethod
-    def _beta(base: str) -> str:
-        return base[: -len("/v1.0")] + "/beta" if base.endswith("/v1.0") else base + "/beta"
+    def until(self, deadline: Deadline) -> Graph:
+        """This client for one operation: every request under `deadline`."""
+        return Graph(self.base_url, self._token, self.caller, http=self._http, deadline=deadline)
 
-    @classmethod
-    def from_env(cls) -> Graph:
-        base = os.environ.get(GRAPH_ENV, "").strip()
-        if not base:
-            raise ProviderError(MISSING_GRAPH)
-        return cls(base, os.environ.get(TOKEN_ENV) or "simulated")
+    @property
+    def deadline(self) -> Deadline:
+        return self._deadline or Deadline.after(DEFAULT_TIMEOUT_S)
 
     def close(self) -> None:
         self._http.close()
@@ -69,18 +87,27 @@ class Graph:
         params: Params | None = None,
         body: Json | None = None,
         beta: bool = False,
+        retry: RetryFunc | None = None,
     ) -> Json:
-        url = self._url(path, beta)
-        try:
-            resp = self._http.request(method, url, params=params, json=body)
-        except httpx.HTTPError as exc:
-            raise ProviderError(f"{method} {url}: {exc}") from exc
+        url = str(
+            httpx.URL(self._url(path, beta), params=params) if params else self._url(path, beta)
+        )
+
+        def send(timeout_s: float) -> httpx.Response:
+            return self._http.request(method, url, json=body, timeout=timeout_s)
+
+        resp = execute(send, method, url, self.deadline, retry)
         if _DEBUG:
             print(
                 f"azuread (simulated): {method} {resp.url} -> {resp.status_code}", file=sys.stderr
             )
         if resp.status_code >= 400:
-            raise _error(resp)
+            raise GraphError.from_response(
+                resp.status_code,
+                resp.reason_phrase,
+                resp.content,
+                resp.headers.get("Content-Type", ""),
+            )
         if not resp.content:
             return {}
         data = resp.json()
@@ -89,15 +116,15 @@ class Graph:
     def get(self, path: str, params: Params | None = None, *, beta: bool = False) -> Json:
         return self.request("GET", path, params=params, beta=beta)
 
-    def find(self, path: str, operation: str) -> Json | None:
+    def find(self, path: str, summary: str) -> Json | None:
         """GET one object: None when Graph answers 404 (a resource's Read: it is gone), any
-        other failure as `<operation>: <status> <code>: <message>`."""
+        other failure as the diagnostic `summary: <error>`."""
         try:
             return self.get(path)
         except GraphError as exc:
             if not_found(exc):
                 return None
-            raise exc.during(operation) from exc
+            raise exc.during(summary) from exc
 
     def list(self, path: str, params: Params | None = None, *, beta: bool = False) -> list[Json]:
         """Every item of a collection, following `@odata.nextLink` (which carries the query)."""
@@ -110,41 +137,11 @@ class Graph:
                 return items
             page = self.get(next_link)
 
-    def post(self, path: str, body: Json) -> Json:
-        return self.request("POST", path, body=body)
+    def post(self, path: str, body: Json, retry: RetryFunc | None = None) -> Json:
+        return self.request("POST", path, body=body, retry=retry)
 
     def patch(self, path: str, body: Json) -> Json:
         return self.request("PATCH", path, body=body)
 
     def delete(self, path: str) -> None:
         self.request("DELETE", path)
-
-
-def retrying(call: Callable[[], Json], retry: Callable[[GraphError], bool]) -> Json:
-    """`call()`, again after a short pause while `retry(error)` says the failure is transient."""
-    for attempt in range(RETRY_ATTEMPTS):
-        try:
-            return call()
-        except GraphError as exc:
-            if attempt == RETRY_ATTEMPTS - 1 or not retry(exc):
-                raise
-            time.sleep(RETRY_DELAY_S * (attempt + 1))
-    raise AssertionError("unreachable")
-
-
-def _error(resp: httpx.Response) -> GraphError:
-    code, message = "", resp.reason_phrase
-    try:
-        body = resp.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        code = str(body["error"].get("code") or "")
-        message = str(body["error"].get("message") or message)
-    elif resp.text:
-        message = resp.text.strip().splitlines()[0]
-    return GraphError(resp.status_code, code or resp.reason_phrase, message)
-
-
-def not_found(exc: GraphError) -> bool:
-    return exc.status == 404

@@ -16,6 +16,14 @@ class IdShape:
 
     name: str  # e.g. "ServicePrincipal": the parser names the id type in its errors
     segments: tuple[str, ...]  # literals, and `{name}` for values
+    title: str = ""  # `String()`: "Service Principal (Service Principal: \"…\")"
+    components: tuple[str, ...] = ()  # the title of each value, in order
+
+    def describe(self, *values: str) -> str:
+        """The id's `String()`, as diagnostics print it (`%s`): its title, then each value
+        named and quoted, one per line."""
+        parts = [f"{c}: {quoted(v)}" for c, v in zip(self.components, values, strict=True)]
+        return f"{self.title} ({chr(10).join(parts)})"
 
     def format(self, *values: str) -> str:
         out, it = [], iter(values)
@@ -47,9 +55,28 @@ class IdShape:
         return tuple(values)
 
 
-SERVICE_PRINCIPAL = IdShape("ServicePrincipal", ("servicePrincipals", "{servicePrincipalId}"))
-GRANT = IdShape("OAuth2PermissionGrant", ("oauth2PermissionGrants", "{oAuth2PermissionGrantId}"))
+def quoted(value: str) -> str:
+    """Go's `%q` for the plain text ids and names are."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# `String()` of go-azure-sdk's microsoft-graph common-types/stable ids (id_serviceprincipal.go,
+# id_oauth2permissiongrant.go, id_serviceprincipalidapproleassignedto.go).
+SERVICE_PRINCIPAL = IdShape(
+    "ServicePrincipal",
+    ("servicePrincipals", "{servicePrincipalId}"),
+    "Service Principal",
+    ("Service Principal",),
+)
+GRANT = IdShape(
+    "OAuth2PermissionGrant",
+    ("oauth2PermissionGrants", "{oAuth2PermissionGrantId}"),
+    "O Auth 2 Permission Grant",
+    ("O Auth 2 Permission Grant",),
+)
 ASSIGNMENT = IdShape(
     "ServicePrincipalIdAppRoleAssignedTo",
     ("servicePrincipals", "{servicePrincipalId}", "appRoleAssignedTo", "{appRoleAssignmentId}"),
+    "Service Principal Id App Role Assigned To",
+    ("Service Principal", "App Role Assignment"),
 )

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from simtenant.provider.graph import Graph
 from simtenant.provider.props import Props, is_unknown
+from simtenant.provider.validation import Failure
 
 Normalize = Callable[[Any], Any]
 
@@ -32,12 +33,25 @@ def as_flag(default: bool) -> Normalize:
 
 
 @dataclass(frozen=True)
+class Timeouts:
+    """The resource's `Timeouts` (seconds): each operation's deadline unless the program's
+    customTimeouts says otherwise (the engine's `timeout` in Create, Update and Delete)."""
+
+    create: float
+    read: float
+    update: float
+    delete: float
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     normalize: Normalize = as_text
     replaces: bool = False
     computed: bool = False  # optional+computed: left out of the inputs means "keep"
     elements: bool = False  # a set of strings: detailed diff per element, as the bridge's
+    # The schema's DiffSuppressFunc: (state value, config value) -> no change to show.
+    suppress: Callable[[Any, Any], bool] | None = None
 
 
 @dataclass
@@ -46,6 +60,7 @@ class DiffResult:
     replaces: list[str] = field(default_factory=list)
     # property -> PropertyDiff kind name: ADD, DELETE, UPDATE (+ _REPLACE)
     detailed: dict[str, str] = field(default_factory=dict)
+    stables: list[str] = field(default_factory=list)  # ForceNew properties left unchanged
 
 
 def diff_fields(
@@ -58,6 +73,8 @@ def diff_fields(
             continue
         old_raw = olds.get(f.name)
         if not is_unknown(new_raw) and f.normalize(old_raw) == f.normalize(new_raw):
+            continue
+        if not is_unknown(new_raw) and f.suppress is not None and f.suppress(old_raw, new_raw):
             continue
         if is_unknown(new_raw):
             kind = "UPDATE"
@@ -74,6 +91,8 @@ def diff_fields(
             result.detailed.update(_element_diffs(f.name, old_raw, new_raw, f.replaces))
         else:
             result.detailed[f.name] = kind + ("_REPLACE" if f.replaces else "")
+    # The bridge marks every ForceNew property that is not replaced as stable.
+    result.stables = sorted(f.name for f in fields if f.replaces and f.name not in result.replaces)
     return result
 
 
@@ -95,10 +114,11 @@ def _empty(value: Any) -> bool:
 
 class ResourceKind(Protocol):
     token: str
+    timeouts: Timeouts
 
-    def check(self, news: Props) -> tuple[Props, list[tuple[str, str]]]:
+    def check(self, news: Props) -> tuple[Props, list[Failure]]:
         """The inputs with the schema's defaults filled in (as the bridge's Check does), and
-        validation failures as (property, reason)."""
+        the schema's validation failures."""
         ...
 
     def diff(self, olds: Props, news: Props) -> DiffResult: ...

@@ -1,21 +1,32 @@
 """`azuread:index/servicePrincipal:ServicePrincipal`, as terraform-provider-azuread v3.9.0 does
-it. The part that matters most: `useExisting` adoption takes the existing object's id and then
-runs Update, whose PATCH is built from config every time (accountEnabled true, unset strings
-null, unset lists empty, tags replaced by the feature tags), clobbering what an admin changed."""
+it (internal/services/serviceprincipals/service_principal_resource.go). The part that matters
+most: `useExisting` adoption takes the existing object's id and then runs Update, whose PATCH is
+built from config every time (accountEnabled true, unset strings null, unset lists empty, tags
+replaced by the feature tags), clobbering what an admin changed. `owners` is optional but not
+computed: Read puts Graph's owners into state every time, so a program that sets none sees them
+as a change, and the next update removes them (unless ignored with `ignoreChanges`). The Graph
+requests themselves are in service_principal_calls.py."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from simtenant.provider import ids
-from simtenant.provider.errors import GraphError, diagnostic
-from simtenant.provider.graph import Graph, Json
-from simtenant.provider.props import Props, flag, strings, text, unknown_outputs
-from simtenant.provider.resource import DiffResult, Field, as_flag, as_set, diff_fields
+from simtenant.provider import service_principal_calls as calls
+from simtenant.provider import validation as v
+from simtenant.provider.errors import GraphError, PartialFailure, ProviderError, diagnostic
+from simtenant.provider.graph import Graph
+from simtenant.provider.props import UNKNOWN, Props, flag, strings, text, unknown_outputs
+from simtenant.provider.resource import DiffResult, Field, Timeouts, as_flag, as_set, diff_fields
+from simtenant.provider.service_principal_body import (
+    check_inputs,
+    patch_body,
+    tags_on_create,
+    tags_on_update,
+)
 from simtenant.provider.service_principal_state import (
     expand_feature_tags,
-    first_block,
-    flatten,
     flatten_feature_tags,
     flatten_features,
     normalize_feature_tags,
@@ -34,8 +45,9 @@ FIELDS = (
     Field("loginUrl"),
     Field("notes"),
     Field("notificationEmailAddresses", as_set),
-    Field("owners", as_set),
+    Field("owners", as_set, elements=True),
     Field("preferredSingleSignOnMode"),
+    Field("samlSingleSignOn", lambda b: _saml(b), suppress=lambda o, n: _saml_suppressed(o, n)),
     Field("tags", as_set, computed=True),
     Field("useExisting", as_flag(False)),
 )
@@ -59,71 +71,24 @@ _COMPUTED = (
 _RESOURCE_NAME = "azuread_service_principal"
 
 
-def _path(object_id: str) -> str:
-    return ids.SERVICE_PRINCIPAL.format(object_id)
+def _saml(block: Any) -> tuple[str] | None:
+    """The SAML block compared by its relay state; None when there is no block."""
+    return (text(block, "relayState"),) if isinstance(block, dict) else None
 
 
-def _tags_on_create(news: Props) -> list[str]:
-    for key in ("featureTags", "features"):
-        block = first_block(news.get(key))
-        if block is not None:
-            return expand_feature_tags(block)
-    return strings(news, "tags")
-
-
-def _tags_on_update(olds: Props, news: Props, adopting: bool) -> list[str]:
-    """Feature tags win only when they changed (always, when adopting: the state is empty);
-    otherwise the `tags` value, which for a program that sets none is the prior state's."""
-    for key in ("featureTags", "features"):
-        block = first_block(news.get(key))
-        changed = normalize_feature_tags(news.get(key)) != normalize_feature_tags(olds.get(key))
-        if block is not None and (adopting or changed):
-            return expand_feature_tags(block)
-    if isinstance(news.get("tags"), list):
-        return strings(news, "tags")
-    return [] if adopting else strings(olds, "tags")
-
-
-def _body(news: Props, tags: list[str]) -> Json:
-    """The real provider's properties: unset strings as null (nullable.NoZero), unset sets as
-    [], account enabled unless said otherwise."""
-    saml = news.get("samlSingleSignOn")  # a one-item block: an object in Pulumi
-    saml = saml if isinstance(saml, dict) else None
-    return {
-        "accountEnabled": flag(news, "accountEnabled", True),
-        "alternativeNames": strings(news, "alternativeNames"),
-        "appRoleAssignmentRequired": flag(news, "appRoleAssignmentRequired"),
-        "description": text(news, "description") or None,
-        "loginUrl": text(news, "loginUrl") or None,
-        "notes": text(news, "notes") or None,
-        "notificationEmailAddresses": strings(news, "notificationEmailAddresses"),
-        "preferredSingleSignOnMode": text(news, "preferredSingleSignOnMode") or None,
-        "samlSingleSignOnSettings": {"relayState": text(saml, "relayState")} if saml else {},
-        "tags": tags,
-    }
+def _saml_suppressed(old: Any, new: Any) -> bool:
+    """`servicePrincipalDiffSuppress` (lines 350-365): a block in state with no relay state
+    and none in config is no change."""
+    return _saml(old) == ("",) and _saml(new) is None
 
 
 class ServicePrincipal:
     token = TOKEN
+    timeouts = Timeouts(create=600, read=300, update=600, delete=300)
 
-    def check(self, news: Props) -> tuple[Props, list[tuple[str, str]]]:
-        failures: list[tuple[str, str]] = []
-        if not news.get("clientId"):
-            failures.append(
-                ("clientId", 'The argument "client_id" is required, but no definition was found.')
-            )
-        set_ = [k for k in ("featureTags", "features", "tags") if news.get(k) not in (None, [])]
-        if len(set_) > 1:
-            failures.append((set_[0], f'"{set_[0]}": conflicts with {", ".join(set_[1:])}'))
-        if len(text(news, "notes")) > 1024 or len(text(news, "description")) > 1024:
-            key = "notes" if len(text(news, "notes")) > 1024 else "description"
-            failures.append((key, f"expected length of {key} to be in the range (0 - 1024)"))
-        if strings(news, "owners"):
-            failures.append(
-                ("owners", "owners are not supported by the simulated azuread provider")
-            )
+    def check(self, news: Props) -> tuple[Props, list[v.Failure]]:
         # The schema's one default (Default: true); the other properties are plain optionals.
-        return {"accountEnabled": True, **news}, failures
+        return {"accountEnabled": True, **news}, check_inputs(news)
 
     def diff(self, olds: Props, news: Props) -> DiffResult:
         return diff_fields(olds, news, FIELDS)
@@ -131,7 +96,7 @@ class ServicePrincipal:
     def preview_create(self, news: Props) -> Props:
         out = self._config_outputs(news)
         out.update(unknown_outputs(_COMPUTED))
-        tags = _tags_on_create(news)
+        tags = tags_on_create(news)
         out["tags"] = tags
         out["featureTags"] = flatten_feature_tags(tags)
         out["features"] = flatten_features(tags)
@@ -156,32 +121,33 @@ class ServicePrincipal:
                     "API error", "service principal returned with nil or empty object ID"
                 )
             if flag(news, "useExisting"):
-                return _path(object_id), self._update(graph, object_id, {}, news, adopting=True)
+                resource_id = calls.path(object_id)
+                return resource_id, self._update(graph, object_id, {}, news, resource_id)
             raise diagnostic(
-                f'A resource with the ID "{object_id}" already exists',
+                f"A resource with the ID {ids.quoted(object_id)} already exists",
                 "To be managed via Terraform, this resource needs to be imported into the State. "
                 f'Please see the resource documentation for "{_RESOURCE_NAME}" for more information.',
+                "id",
             )
-        return self._post(graph, news)
-
-    def _post(self, graph: Graph, news: Props) -> tuple[str, Props]:
         # As the real provider: create with a throw-away description, then PATCH the real one
         # (its way of waiting for replication).
-        body = _body(news, _tags_on_create(news))
-        body["appId"] = text(news, "clientId")
+        body = patch_body(news, tags_on_create(news))
+        body["appId"] = client_id
         body["description"] = f"TERRAFORM_UPDATE_{uuid.uuid4()}"
+        owners = strings(news, "owners")
+        object_id, extra = calls.post(graph, body, owners)
         try:
-            created = graph.post("servicePrincipals", body)
-        except GraphError as exc:
-            raise exc.during("Could not create service principal") from exc
-        object_id = str(created.get("id") or "")
-        if not object_id:
-            raise diagnostic("Bad API response", "Object ID returned for service principal is nil")
-        try:
-            graph.patch(_path(object_id), {"description": text(news, "description") or None})
-        except GraphError as exc:
-            raise exc.during("Failed to patch service principal after creating") from exc
-        return _path(object_id), self._read_after_write(graph, object_id, news)
+            calls.after_post(graph, object_id, text(news, "description"), extra, owners)
+        except ProviderError as exc:
+            raise PartialFailure(
+                calls.path(object_id), self._partial(news, object_id), exc
+            ) from exc
+        return calls.path(object_id), self._read_after_write(graph, object_id, news)
+
+    def _partial(self, news: Props, object_id: str) -> Props:
+        """The state Terraform keeps for an object that has its id but failed later."""
+        out = self.preview_create(news)
+        return {k: v for k, v in out.items() if v != UNKNOWN} | {"objectId": object_id}
 
     def _config_outputs(self, news: Props) -> Props:
         return {
@@ -200,18 +166,19 @@ class ServicePrincipal:
         }
 
     def _read_after_write(self, graph: Graph, object_id: str, news: Props) -> Props:
-        try:
-            sp = graph.get(_path(object_id))
-        except GraphError as exc:
-            raise exc.during(f"Retrieving {_path(object_id)}") from exc
-        return _with_config_only(flatten(sp), news)
+        outputs = calls.read(graph, object_id)
+        if outputs is None:
+            # Terraform: the resource vanished right after its write.
+            raise diagnostic(f"Retrieving {calls.label(object_id)}", "not found after writing")
+        outputs["useExisting"] = news.get("useExisting")
+        return outputs
 
     def read(self, graph: Graph, resource_id: str, state: Props) -> Props | None:
         (object_id,) = ids.SERVICE_PRINCIPAL.parse(resource_id)
-        sp = graph.find(_path(object_id), f"Retrieving {resource_id}")
-        if sp is None:
-            return None
-        return _with_config_only(flatten(sp), state)
+        outputs = calls.read(graph, object_id)
+        if outputs is not None:
+            outputs["useExisting"] = state.get("useExisting")  # not read: the state's value
+        return outputs
 
     def inputs_from_state(self, outputs: Props) -> Props:
         tags = strings(outputs, "tags")
@@ -229,7 +196,7 @@ class ServicePrincipal:
         for key in ("description", "loginUrl", "notes", "preferredSingleSignOnMode"):
             if text(outputs, key):
                 inputs[key] = text(outputs, key)
-        for key in ("alternativeNames", "notificationEmailAddresses"):
+        for key in ("alternativeNames", "notificationEmailAddresses", "owners"):
             if strings(outputs, key):
                 inputs[key] = strings(outputs, key)
         if outputs.get("useExisting") is not None:
@@ -239,38 +206,34 @@ class ServicePrincipal:
     def preview_update(self, olds: Props, news: Props) -> Props:
         out = dict(olds)
         out.update(self._config_outputs(news))
-        tags = _tags_on_update(olds, news, adopting=False)
+        tags = tags_on_update(olds, news, adopting=False)
         out["tags"] = tags
         out["featureTags"] = flatten_feature_tags(tags)
         return out
 
     def update(self, graph: Graph, resource_id: str, olds: Props, news: Props) -> Props:
         (object_id,) = ids.SERVICE_PRINCIPAL.parse(resource_id)
-        return self._update(graph, object_id, olds, news, adopting=False)
+        return self._update(graph, object_id, olds, news, resource_id)
 
     def _update(
-        self, graph: Graph, object_id: str, olds: Props, news: Props, *, adopting: bool
+        self, graph: Graph, object_id: str, olds: Props, news: Props, resource_id: str
     ) -> Props:
-        body = _body(news, _tags_on_update(olds, news, adopting))
+        """Update, also for `useExisting` adoption (`olds` empty: the state before Create)."""
+        body = patch_body(news, tags_on_update(olds, news, adopting=not olds))
         try:
-            graph.patch(_path(object_id), body)
-        except GraphError as exc:
-            raise exc.during(f"Updating {_path(object_id)}") from exc
-        return self._read_after_write(graph, object_id, news)
+            try:
+                graph.patch(calls.path(object_id), body)
+            except GraphError as exc:
+                raise exc.during(f"Updating {calls.label(object_id)}") from exc
+            if as_set(olds.get("owners")) != as_set(news.get("owners")):
+                calls.sync_owners(graph, object_id, strings(news, "owners"))
+            return self._read_after_write(graph, object_id, news)
+        except ProviderError as exc:
+            partial = (
+                {**olds, **self._config_outputs(news)} if olds else self._partial(news, object_id)
+            )
+            raise PartialFailure(resource_id, partial, exc) from exc
 
     def delete(self, graph: Graph, resource_id: str, state: Props) -> None:
         (object_id,) = ids.SERVICE_PRINCIPAL.parse(resource_id)
-        try:
-            graph.delete(_path(object_id))
-        except GraphError as exc:
-            if flag(state, "useExisting"):
-                return
-            raise exc.during(f"Deleting {resource_id}") from exc
-
-
-def _with_config_only(outputs: Props, config: Props) -> Props:
-    """Outputs Graph does not hold keep their config (or prior state) value, as Terraform state
-    does: `useExisting`, `owners` (not managed here) and the SAML block."""
-    outputs["useExisting"] = config.get("useExisting")
-    outputs["owners"] = strings(config, "owners")
-    return outputs
+        calls.delete(graph, object_id, flag(state, "useExisting"))

@@ -111,15 +111,18 @@ def _ids(items: list[Props]) -> dict[str, str]:
     return {item["value"]: item["id"] for item in items if item["value"] and item["id"]}
 
 
-def flatten(sp: Mapping[str, Any], saml_key: str = "samlSingleSignOn") -> Props:
+def flatten(
+    sp: Mapping[str, Any], saml_key: str = "samlSingleSignOn", saml_metadata_url: str = ""
+) -> Props:
     """Every output the real provider sets from a servicePrincipal (`saml_key` is
-    `samlSingleSignOns` for the function). `samlMetadataUrl` comes from a beta read in the real
-    provider; here it is always ""."""
+    `samlSingleSignOns` for the function); `samlMetadataUrl` comes from the beta read. The SAML
+    block is there whenever Graph has SAML settings, even without a relay state
+    (`flattenSamlSingleSignOn`, serviceprincipals.go lines 24-33)."""
     app_id = _text(sp.get("appId"))
     tags = _strings(sp.get("tags"))
     roles, scopes = _app_roles(sp), _scopes(sp)
     saml = sp.get("samlSingleSignOnSettings")
-    relay = _text(saml.get("relayState")) if isinstance(saml, Mapping) else ""
+    block = {"relayState": _text(saml.get("relayState"))} if isinstance(saml, Mapping) else None
     return {
         "accountEnabled": sp.get("accountEnabled") is True,
         "alternativeNames": _strings(sp.get("alternativeNames")),
@@ -142,11 +145,9 @@ def flatten(sp: Mapping[str, Any], saml_key: str = "samlSingleSignOn") -> Props:
         "objectId": _text(sp.get("id")),
         "preferredSingleSignOnMode": _text(sp.get("preferredSingleSignOnMode")),
         "redirectUris": _strings(sp.get("replyUrls")),
-        "samlMetadataUrl": "",
+        "samlMetadataUrl": saml_metadata_url,
         # The resource flattens the one-item block to an object (or none); the function keeps a list.
-        saml_key: ([{"relayState": relay}] if relay else [])
-        if saml_key == "samlSingleSignOns"
-        else ({"relayState": relay} if relay else None),
+        saml_key: ([block] if block else []) if saml_key == "samlSingleSignOns" else block,
         "servicePrincipalNames": [
             name
             for name in _strings(sp.get("servicePrincipalNames"))

@@ -13,19 +13,21 @@ from dataclasses import dataclass
 from simtenant.provider.errors import ProviderError
 from simtenant.provider.graph import Graph
 from simtenant.provider.props import Props
-from simtenant.provider.resource import DiffResult
+from simtenant.provider.resource import DiffResult, Timeouts
+from simtenant.provider.validation import Failure
 
 
 @dataclass
 class Unsimulated:
     token: str
+    timeouts = Timeouts(create=300, read=300, update=300, delete=300)
 
     def _refuse(self) -> ProviderError:
         return ProviderError(
             f"azuread (simulated): {self.token} is not simulated; only previews of it are"
         )
 
-    def check(self, news: Props) -> tuple[Props, list[tuple[str, str]]]:
+    def check(self, news: Props) -> tuple[Props, list[Failure]]:
         return dict(news), []
 
     def diff(self, olds: Props, news: Props) -> DiffResult:

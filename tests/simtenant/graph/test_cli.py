@@ -81,5 +81,31 @@ def test_bad_input_is_one_line(tmp_path: Path) -> None:
         text=True,
         check=True,
     ).stdout
-    for option in ("--port N", "--state FILE", "--tenant-id ID", "--seed FILE"):
+    for option in ("--port N", "--state FILE", "--tenant-id ID", "--seed FILE", "--throttle"):
         assert option in help_text
+
+
+def test_throttle_and_delegated_flags() -> None:
+    with serve("--seed", "simtenant/seeds/contoso.yaml", "--throttle", "--delegated") as url:
+        admin = url.replace("/v1.0", "/_sim")
+        throttle = httpx.get(f"{admin}/throttle").json()
+        # Graph's published limits, from after the seed on (its writes are not counted)
+        assert throttle == {
+            "enabled": True,
+            "app_writes": 3000,
+            "app_window_s": 150.0,
+            "tenant_writes": 18000,
+            "tenant_window_s": 300.0,
+            "admitted": 0,
+            "throttled": 0,
+            "throttled_by_app": {},
+        }
+        assert httpx.get(f"{admin}/caller").json() == {"delegated": True}
+        pipeline = httpx.get(
+            f"{url}/servicePrincipals/51a7e27a-0000-4000-8000-0000000000b1", headers=AUTH
+        )
+        assert pipeline.json()["appId"] == "51a7e27a-0000-4000-8000-00000000c11e"
+    with serve() as url:
+        admin = url.replace("/v1.0", "/_sim")
+        assert httpx.get(f"{admin}/throttle").json() == {"enabled": False}
+        assert httpx.get(f"{admin}/caller").json() == {"delegated": False}

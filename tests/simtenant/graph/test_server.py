@@ -13,6 +13,9 @@ from simtenant.graph import Fault, SeedError, SimTenant, seed
 from tests.simtenant.graph.conftest import EXO_APP, GRAPH_APP, MAIL_APP, created, error
 
 SEEDS = Path(__file__).resolve().parents[3] / "simtenant" / "seeds"
+# The deploying identity (simtenant/provider/get_client_config.py's fixed ids).
+PIPELINE_SP = "51a7e27a-0000-4000-8000-0000000000b1"
+PIPELINE_APP = "51a7e27a-0000-4000-8000-00000000c11e"
 
 
 def test_tokens(sim: SimTenant) -> None:
@@ -55,8 +58,12 @@ def test_service_principals_of_known_apps_once_each(graph: httpx.Client) -> None
     assert made["displayName"] == "Microsoft 365 for Jira (Email, Meetings, Calendar)"
     assert (made["servicePrincipalNames"], made["tags"]) == ([MAIL_APP], ["HideApp"])
     assert made["signInAudience"] == "AzureADMultipleOrgs"
-    again = graph.post("servicePrincipals", json={"appId": MAIL_APP})
-    assert error(again, 409)[0] == "Request_MultipleObjectsWithSameKeyValue"
+    again = graph.post("servicePrincipals", json={"appId": MAIL_APP.upper()})
+    assert error(again, 409) == (
+        "Request_MultipleObjectsWithSameKeyValue",
+        "The service principal cannot be created, updated, or restored because the service "
+        f"principal name {MAIL_APP} is already in use.",
+    )
     unknown = "0f0f0f0f-0000-0000-0000-000000000000"
     assert error(graph.post("servicePrincipals", json={"appId": unknown}), 400)[1] == (
         f"The appId '{unknown}' of the service principal does not reference a valid "
@@ -142,7 +149,12 @@ def test_the_example_seed_builds_the_example_tenant(sim: SimTenant, graph: httpx
         "lee.gu@contoso.com",
         "jira-support@contoso.com",
     }
-    with pytest.raises(SeedError, match=r"^POST /users: HTTP 400 Request_BadRequest: Another"):
+    pipeline = graph.get(f"servicePrincipals/{PIPELINE_SP}").json()
+    assert (pipeline["appId"], pipeline["displayName"]) == (PIPELINE_APP, "entra-consent pipeline")
+    assert pipeline["appOwnerOrganizationId"] == "11111111-2222-3333-4444-555555555555"
+    assert names["pipeline"]["id"] == PIPELINE_SP
+    # a seed is for a new tenant: the fixed id is taken the second time
+    with pytest.raises(SeedError, match=r"^POST /_sim/next-ids: HTTP 400 .*already taken"):
         seed(sim.base_url, SEEDS / "contoso.yaml")
     with pytest.raises(SeedError, match="no earlier request"):
         seed(sim.base_url, [{"path": "/groups/${nope}/members/$ref", "body": {}}])

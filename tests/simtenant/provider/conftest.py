@@ -1,5 +1,7 @@
-"""Fixtures: a fresh simulated tenant (in process) and the azuread plugin (a subprocess, as the
-engine starts it) configured against it."""
+"""Fixtures: a fresh simulated tenant (in process) holding the deploying identity (the app the
+plugin signs in as, with its service principal: the real provider binds its caller as owner of
+what it creates, and Graph refuses an owner that does not exist), and the azuread plugin (a
+subprocess, as the engine starts it) configured against it."""
 
 from __future__ import annotations
 
@@ -24,12 +26,14 @@ def tenant() -> Iterator[Callable[..., Env]]:
     """`tenant(page_size=100)`: a started tenant with a configured plugin."""
     opened: list[Env] = []
 
-    def make(page_size: int = 100) -> Env:
+    def make(page_size: int = 100, configure: bool = True) -> Env:
         sim = SimTenant(page_size=page_size).start()
         plugin = Plugin(sim.base_url)
         env = Env(sim, Seeder(sim.base_url), plugin)
         opened.append(env)
-        plugin.configure()
+        env.seed.deployer()
+        if configure:
+            plugin.configure()
         return env
 
     yield make

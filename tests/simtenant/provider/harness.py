@@ -13,6 +13,7 @@ import grpc  # type: ignore[import-untyped]
 import httpx
 from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
+from simtenant.provider.get_client_config import SIMULATED_CLIENT_ID, SIMULATED_OBJECT_ID
 from simtenant.provider.props import Props, from_struct, to_struct
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -21,6 +22,8 @@ EXECUTABLE = ROOT / "simtenant" / "bin" / "pulumi-resource-azuread"
 SP = "azuread:index/servicePrincipal:ServicePrincipal"
 GRANT = "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant"
 ASSIGNMENT = "azuread:index/appRoleAssignment:AppRoleAssignment"
+TENANT = "11111111-2222-3333-4444-555555555555"  # SimTenant's default tenant id
+CALLER = SIMULATED_OBJECT_ID
 
 
 def urn(typ: str, name: str) -> str:
@@ -30,8 +33,13 @@ def urn(typ: str, name: str) -> str:
 class Plugin:
     """The plugin process and a stub connected to it; every call takes and returns dicts."""
 
-    def __init__(self, graph_url: str | None) -> None:
-        env = {k: v for k, v in os.environ.items() if k != "ENTRA_CONSENT_SIM_GRAPH"}
+    def __init__(self, graph_url: str | None, **environ: str) -> None:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k != "ENTRA_CONSENT_SIM_GRAPH" and not k.startswith("ARM_")
+        }
+        env.update(environ)
         if graph_url is not None:
             env["ENTRA_CONSENT_SIM_GRAPH"] = graph_url
         self.process = subprocess.Popen(
@@ -57,10 +65,15 @@ class Plugin:
         _, err = self.process.communicate(timeout=10)
         return self.process.returncode, err
 
-    def configure(self) -> Any:
+    def configure(self, tenant_id: str | None = TENANT, **args: str) -> Any:
+        """Configure as the engine does: `azuread:tenantId` (None: not set) and any other
+        settings (`clientId=...`) as the provider's arguments."""
+        variables = {} if tenant_id is None else {"azuread:config:tenantId": tenant_id}
+        given = {**({"tenantId": tenant_id} if tenant_id else {}), **args}
         return self.stub.Configure(
             provider_pb2.ConfigureRequest(
-                variables={"azuread:config:tenantId": "11111111-2222-3333-4444-555555555555"},
+                variables=variables,
+                args=to_struct(given),
                 acceptSecrets=True,
                 acceptResources=True,
             )
@@ -80,7 +93,9 @@ class Plugin:
         )
         return from_struct(resp.inputs), [(f.property, f.reason) for f in resp.failures]
 
-    def diff(self, typ: str, rid: str, olds: Props, news: Props) -> Any:
+    def diff(
+        self, typ: str, rid: str, olds: Props, news: Props, ignore: tuple[str, ...] = ()
+    ) -> Any:
         return self.stub.Diff(
             provider_pb2.DiffRequest(
                 id=rid,
@@ -89,13 +104,21 @@ class Plugin:
                 name="r",
                 olds=to_struct(olds),
                 news=to_struct(news),
+                ignoreChanges=list(ignore),
             )
         )
 
-    def create(self, typ: str, props: Props, preview: bool = False) -> tuple[str, Props]:
+    def create(
+        self, typ: str, props: Props, preview: bool = False, timeout: float = 0
+    ) -> tuple[str, Props]:
         resp = self.stub.Create(
             provider_pb2.CreateRequest(
-                urn=urn(typ, "r"), type=typ, name="r", properties=to_struct(props), preview=preview
+                urn=urn(typ, "r"),
+                type=typ,
+                name="r",
+                properties=to_struct(props),
+                preview=preview,
+                timeout=timeout,
             )
         )
         return resp.id, from_struct(resp.properties)
@@ -115,7 +138,15 @@ class Plugin:
         )
         return resp.id, from_struct(resp.properties), from_struct(resp.inputs)
 
-    def update(self, typ: str, rid: str, olds: Props, news: Props, preview: bool = False) -> Props:
+    def update(
+        self,
+        typ: str,
+        rid: str,
+        olds: Props,
+        news: Props,
+        preview: bool = False,
+        ignore: tuple[str, ...] = (),
+    ) -> Props:
         resp = self.stub.Update(
             provider_pb2.UpdateRequest(
                 id=rid,
@@ -125,6 +156,7 @@ class Plugin:
                 olds=to_struct(olds),
                 news=to_struct(news),
                 preview=preview,
+                ignoreChanges=list(ignore),
             )
         )
         return from_struct(resp.properties)
@@ -157,6 +189,30 @@ class Seeder:
         resp = self.http.request(method, f"{self.base}/{path.lstrip('/')}", json=body)
         assert resp.status_code < 300, (method, path, resp.status_code, resp.text)
         return resp.json() if resp.content else {}
+
+    def admin(self, method: str, name: str, body: Props | None = None) -> Props:
+        """The simulator's own `/_sim/<name>` endpoints."""
+        resp = self.http.request(method, f"{self.origin}/_sim/{name}", json=body)
+        assert resp.status_code < 300, (method, name, resp.status_code, resp.text)
+        return resp.json() if resp.content else {}
+
+    def fault(self, path: str, status: int, **extra: Any) -> None:
+        self.admin("POST", "faults", {"path": path, "status": status, **extra})
+
+    def deployer(self) -> str:
+        """The deploying identity: the app the plugin signs in as (SIMULATED_CLIENT_ID) and its
+        service principal, with the fixed object id (CALLER) its token names."""
+        self.application(SIMULATED_CLIENT_ID, "entra-consent pipeline")
+        self.admin("POST", "next-ids", {"ids": [CALLER]})
+        return self.service_principal(SIMULATED_CLIENT_ID)
+
+    def owners(self, sp_id: str) -> list[str]:
+        found = self.request("GET", f"servicePrincipals/{sp_id}/owners")["value"]
+        return [str(o["id"]) for o in found]
+
+    def add_owner(self, sp_id: str, owner_id: str) -> None:
+        ref = {"@odata.id": f"https://graph.microsoft.com/v1.0/directoryObjects/{owner_id}"}
+        self.request("POST", f"servicePrincipals/{sp_id}/owners/$ref", ref)
 
     def application(self, app_id: str, name: str, **extra: Any) -> None:
         resp = self.http.post(

@@ -97,7 +97,8 @@ def test_get_group_display_name_is_not_escaped(env: Env) -> None:
     # As pulumi-terraform-bridge reports a data source's diagnostics (go-multierror).
     assert message.startswith(
         "invoking azuread:index/getGroup:getGroup: 1 error occurred:\n\t* "
-        "Retrieving groups for filter (displayName eq 'O'Brien's Team'): 400 "
+        "Retrieving groups for filter (displayName eq 'O'Brien's Team'): unexpected status "
+        "400 (400 Bad Request) with error: BadRequest: Invalid filter clause"
     )
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.call(GET_GROUP, {"displayName": "Nobody"})
@@ -156,3 +157,64 @@ def test_get_service_principal(env: Env) -> None:
     assert caught.value.details().endswith(
         "No service principal found: no service principal found\n\n"
     )
+
+
+def _unified_group(env: Env, name: str) -> str:
+    body = {
+        "displayName": name,
+        "mailNickname": name.lower(),
+        "mailEnabled": True,
+        "securityEnabled": False,
+        "groupTypes": ["Unified"],
+    }
+    return str(env.seed.request("POST", "groups", body)["id"])
+
+
+EXCHANGE = (
+    "allowExternalSenders,autoSubscribeNewMembers,hideFromAddressLists,hideFromOutlookClients"
+)
+
+
+def test_get_group_of_a_microsoft_365_group_fails_under_app_only_credentials(env: Env) -> None:
+    """The four Exchange settings read for a Unified group: Graph refuses them to app-only
+    tokens, and the read fails with the provider's words (issues #1866, #1929)."""
+    sales = _unified_group(env, "Sales")
+    env.sim.reset_requests()
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.call(GET_GROUP, {"displayName": "Sales", "includeTransitiveMembers": True})
+    assert caught.value.details() == (
+        "invoking azuread:index/getGroup:getGroup: 1 error occurred:\n\t* Could not retrieve "
+        f'group with object ID "/groups/{sales}": retrieving additional fields: unexpected '
+        "status 403 (403 Forbidden) with error: ErrorAccessDenied: Access is denied. Check "
+        "credentials and try again.\n\n"
+    )
+    extra = env.sim.requests[-1]
+    assert (extra.method, extra.path, extra.query) == (
+        "GET",
+        f"/beta/groups/{sales}",
+        {"$select": EXCHANGE},
+    )
+    # A delegated caller gets them; a security group is never asked for them.
+    env.seed.admin("POST", "caller", {"delegated": True})
+    out = env.plugin.call(GET_GROUP, {"objectId": sales})
+    assert out["types"] == ["Unified"] and out["externalSendersAllowed"] is False
+    security = env.seed.group("Jira Users")
+    env.sim.reset_requests()
+    env.plugin.call(GET_GROUP, {"objectId": security})
+    assert not [r for r in env.sim.requests if "$select" in r.query]
+
+
+def test_no_request_asks_for_a_page_size(tenant) -> None:  # type: ignore[no-untyped-def]
+    """terraform-provider-azuread v3.9.0 sets `$top` nowhere: Graph's default page size, and
+    every page by `@odata.nextLink`."""
+    env: Env = tenant(page_size=2)
+    group = env.seed.group("Jira Users")
+    for i in range(5):
+        env.seed.add_member(group, env.seed.user(f"user{i}@contoso.com"))
+    env.sim.reset_requests()
+    out = env.plugin.call(GET_GROUP, {"objectId": group, "includeTransitiveMembers": True})
+    assert len(out["members"]) == 5
+    env.plugin.call(GET_USERS, {"returnAll": True})
+    assert env.sim.requests and not [r for r in env.sim.requests if "$top" in r.query]
+    pages = [r for r in env.sim.requests if r.path.endswith("/transitiveMembers")]
+    assert len(pages) == 3

@@ -54,9 +54,11 @@ def test_grant_lifecycle_and_duplicate_409(env: Env) -> None:
     }
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.create(GRANT, _grant(client, graph, ["Calendars.Read"]))
+    # go-azure-sdk's error text, under the provider's diagnostic, through the bridge.
     assert caught.value.details() == (
-        "Could not create delegated permission grant: 409 "
-        "Request_MultipleObjectsWithSameKeyValue: Permission entry already exists."
+        "1 error occurred:\n\t* Could not create delegated permission grant: unexpected "
+        "status 409 (409 Conflict) with error: Request_MultipleObjectsWithSameKeyValue: "
+        "Permission entry already exists.\n\n"
     )
     assert sum(r.method == "POST" for r in env.sim.requests) == 2  # a 409 is not retried
 
@@ -97,11 +99,39 @@ def test_grant_diff_set_semantics_and_replacements(env: Env) -> None:
         assert resp.changes == provider_pb2.DiffResponse.DIFF_SOME and list(resp.replaces)
 
 
-def test_grant_check_wants_a_claim_value(env: Env) -> None:
-    _, failures = env.plugin.check(GRANT, _grant("a", "b", []))
-    assert [p for p, _ in failures] == ["claimValues"]
-    _, failures = env.plugin.check(GRANT, {**_grant(UNKNOWN, "b", ["x"]), "claimValues": UNKNOWN})
-    assert failures == []
+def test_grant_check_wants_a_claim_value_and_uuids(env: Env) -> None:
+    """The schema's validation, worded as the bridge's Check words it: no property, the
+    diagnostic's summary and detail, then where to look."""
+    client, resource = (
+        "aaaaaaaa-0000-4000-8000-000000000001",
+        "aaaaaaaa-0000-4000-8000-000000000002",
+    )
+    _, failures = env.plugin.check(GRANT, _grant(client, resource, []))
+    assert failures == [
+        (
+            "",
+            "Not enough list items. Attribute claim_values requires 1 item minimum, but config "
+            "has only 0 declared.. Examine values at 'r.claimValues'.",
+        )
+    ]
+    _, failures = env.plugin.check(GRANT, _grant(client, resource, ["User.Read", ""]))
+    assert failures == [
+        (
+            "",
+            'expected "claim_values.1" to not be an empty string, got . Examine values at '
+            "'r.claimValues[1]'.",
+        )
+    ]
+    _, failures = env.plugin.check(GRANT, _grant("a", resource, ["x"], user="Adele"))
+    assert sorted(r for _, r in failures) == [
+        'expected "service_principal_object_id" to be a valid UUID, got a. Examine values at '
+        "'r.servicePrincipalObjectId'.",
+        'expected "user_object_id" to be a valid UUID, got Adele. Examine values at '
+        "'r.userObjectId'.",
+    ]
+    # Values not known yet pass.
+    unknown = {**_grant(UNKNOWN, UNKNOWN, ["x"], user=UNKNOWN), "claimValues": UNKNOWN}
+    assert env.plugin.check(GRANT, unknown)[1] == []
 
 
 def test_import_of_a_grant_returns_its_inputs(env: Env) -> None:

@@ -9,7 +9,7 @@ from pulumi.runtime.proto import provider_pb2
 
 from simtenant.provider.props import UNKNOWN
 from tests.simtenant.provider.conftest import Env
-from tests.simtenant.provider.harness import SP
+from tests.simtenant.provider.harness import CALLER, SP, urn
 
 APP = "aaaaaaaa-1111-4000-8000-000000000001"
 OTHER_APP = "aaaaaaaa-1111-4000-8000-000000000002"
@@ -66,15 +66,71 @@ def test_an_existing_service_principal_without_use_existing_fails(env: Env) -> N
     assert f'A resource with the ID "{sp_id}" already exists' in caught.value.details()
 
 
-def test_a_new_service_principal_is_posted_then_its_description_patched(env: Env) -> None:
+def test_a_new_service_principal_is_created_as_the_provider_does(env: Env) -> None:
+    """List by appId; POST binding the caller as owner; the description PATCH; the caller
+    removed as owner; then Read's three GETs (v1.0, beta samlMetadataUrl, owners)."""
     env.seed.application(APP, "Vendor App")
     env.sim.reset_requests()
-    rid, out = env.plugin.create(SP, _inputs(description="ours"))
-    methods = [(r.method, r.path.split("/")[2]) for r in env.sim.requests if r.method != "GET"]
-    assert methods == [("POST", "servicePrincipals"), ("PATCH", "servicePrincipals")]
-    post = next(r for r in env.sim.requests if r.method == "POST")
+    rid, out = env.plugin.create(SP, _inputs(description="ours", useExisting=False))
+    sp_id = out["objectId"]
+    calls = [(r.method, r.path, r.query.get("$select", "")) for r in env.sim.requests]
+    assert calls == [
+        ("GET", "/v1.0/servicePrincipals", ""),
+        ("POST", "/v1.0/servicePrincipals", ""),
+        ("PATCH", f"/v1.0/servicePrincipals/{sp_id}", ""),
+        ("DELETE", f"/v1.0/servicePrincipals/{sp_id}/owners/{CALLER}/$ref", ""),
+        ("GET", f"/v1.0/servicePrincipals/{sp_id}", ""),
+        ("GET", f"/beta/servicePrincipals/{sp_id}", "samlMetadataUrl"),
+        ("GET", f"/v1.0/servicePrincipals/{sp_id}/owners", ""),
+    ]
+    post = env.sim.requests[1]
     assert post.body["appId"] == APP and post.body["tags"] == [ENTERPRISE]
-    assert out["description"] == "ours" and rid == f"/servicePrincipals/{out['objectId']}"
+    assert post.body["owners@odata.bind"] == [
+        f"https://graph.microsoft.com/v1.0/directoryObjects/{CALLER}"
+    ]
+    assert post.body["description"].startswith("TERRAFORM_UPDATE_")
+    assert env.sim.requests[2].body == {"description": "ours"}
+    assert out["description"] == "ours" and rid == f"/servicePrincipals/{sp_id}"
+    assert out["owners"] == [] and env.seed.owners(sp_id) == []
+    assert out["samlMetadataUrl"] == ""
+
+
+def test_a_caller_listed_in_owners_stays_owner(env: Env) -> None:
+    env.seed.application(APP, "Vendor App")
+    adele = env.seed.user("adele.vance@contoso.com")
+    env.sim.reset_requests()
+    _, out = env.plugin.create(SP, _inputs(useExisting=False, owners=[adele, CALLER]))
+    post = next(r for r in env.sim.requests if r.method == "POST")
+    assert post.body["owners@odata.bind"] == [
+        f"https://graph.microsoft.com/v1.0/directoryObjects/{CALLER}",
+        f"https://graph.microsoft.com/v1.0/directoryObjects/{adele}",
+    ]
+    assert not [r for r in env.sim.requests if r.method == "DELETE"]
+    assert sorted(out["owners"]) == sorted([adele, CALLER])
+
+
+def test_a_duplicate_service_principal_is_graphs_409(env: Env) -> None:
+    """Graph's 409 when one appeared between the look-up and the POST (here: the look-up is
+    answered empty), as the provider reports it."""
+    env.seed.application(APP, "Vendor App")
+    env.seed.fault(
+        "/servicePrincipals",
+        409,
+        method="POST",
+        code="Request_MultipleObjectsWithSameKeyValue",
+        message=(
+            "The service principal cannot be created, updated, or restored because the "
+            f"service principal name {APP} is already in use."
+        ),
+    )
+    with pytest.raises(grpc.RpcError) as caught:
+        env.plugin.create(SP, _inputs(useExisting=False))
+    assert caught.value.details() == (
+        "1 error occurred:\n\t* Could not create service principal: unexpected status 409 "
+        "(409 Conflict) with error: Request_MultipleObjectsWithSameKeyValue: The service "
+        "principal cannot be created, updated, or restored because the service principal "
+        f"name {APP} is already in use.\n\n"
+    )
 
 
 def test_preview_create_leaves_graph_alone_and_object_id_unknown(env: Env) -> None:
@@ -88,7 +144,19 @@ def test_check_fills_the_schema_default_and_refuses_conflicts(env: Env) -> None:
     inputs, failures = env.plugin.check(SP, _inputs())
     assert inputs == {**_inputs(), "accountEnabled": True} and failures == []
     _, failures = env.plugin.check(SP, _inputs(tags=["x"]))
-    assert failures == [("featureTags", '"featureTags": conflicts with tags')]
+    # Each side of the conflict reports it (its ConflictsWith), as the bridge words it.
+    assert failures == [
+        (
+            "",
+            'Conflicting configuration arguments. "feature_tags": conflicts with tags. '
+            "Examine values at 'r.featureTags'.",
+        ),
+        (
+            "",
+            'Conflicting configuration arguments. "tags": conflicts with feature_tags. '
+            "Examine values at 'r.tags'.",
+        ),
+    ]
 
 
 def test_drift_shows_against_the_prior_state(env: Env) -> None:
@@ -160,4 +228,20 @@ def test_delete_with_use_existing_ignores_failure(env: Env) -> None:
     env.plugin.delete(SP, rid, out)  # already gone: ignored with useExisting
     with pytest.raises(grpc.RpcError) as caught:
         env.plugin.delete(SP, rid, {**out, "useExisting": False})
-    assert caught.value.details().startswith(f"Deleting {rid}: 404")
+    sp_id = out["objectId"]
+    assert caught.value.details() == (
+        f"deleting {urn(SP, 'r')}: 1 error occurred:\n\t* [id] Deleting Service Principal "
+        f'(Service Principal: "{sp_id}"): unexpected status 404 (404 Not Found) with error: '
+        f"Request_ResourceNotFound: Resource '{sp_id}' does not exist or one of its queried "
+        "reference-property objects are not present.\n\n"
+    )
+
+
+def test_delete_waits_until_five_reads_find_it_gone(env: Env) -> None:
+    env.seed.application(APP, "Vendor App")
+    rid, out = env.plugin.create(SP, _inputs(useExisting=False))
+    env.sim.reset_requests()
+    env.plugin.delete(SP, rid, out)
+    assert [(r.method, r.path) for r in env.sim.requests] == [
+        ("DELETE", rid.replace("/servicePrincipals", "/v1.0/servicePrincipals"))
+    ] + [("GET", f"/v1.0{rid}")] * 5

@@ -54,7 +54,9 @@ class SeededTenant:
         )
 
     def serve(self, *, page_size: int = 100, token: str | None = TOKEN) -> SimTenant:
-        return SimTenant(state=self.state, token=token, page_size=page_size)
+        return SimTenant(
+            state=self.state, token=token, page_size=page_size, max_page_size=page_size
+        )
 
 
 def _post(graph: GraphSession, path: str, body: dict[str, Any]) -> dict[str, Any]:
