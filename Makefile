@@ -40,8 +40,9 @@ bench: setup
 	$(PY) -m benchmarks $(BENCH_ARGS)
 
 ## bench-engine: the program on the real Pulumi CLI and the simulated tenant at 1,000 / 5,000 /
-## 10,000 per-user grants next to the engine floor; ENGINE_ARGS="--sizes 1000" for a quick run,
-## "--write" to put the tables in benchmarks/RESULTS.md
+## 10,000 per-user grants next to the engine floor, then 10,000 per-user grants applied under
+## Graph's write limits next to the floor they set; ENGINE_ARGS="--sizes 1000 --throttled 0"
+## for a quick run, "--write" to put the tables in benchmarks/RESULTS.md
 bench-engine: setup
 	$(PY) -m benchmarks.engine $(ENGINE_ARGS)
 

@@ -32,6 +32,7 @@ import psutil
 
 from benchmarks.engine_assigned import run_assigned
 from benchmarks.engine_report import Measured, report, write_results
+from benchmarks.engine_throttled import run_throttled
 from simtenant.graph import SimTenant
 from simtenant.graph.seed import seed
 from simtenant.workspace import SEED, Workspace, find_pulumi_cli
@@ -91,7 +92,8 @@ class Sampler:
     @staticmethod
     def kind(process: psutil.Process) -> str:
         cmdline = " ".join(process.cmdline())
-        if "simtenant.provider" in cmdline:
+        # The stand-in runs as `python -m simtenant.provider`; a real plugin by its own name.
+        if "simtenant.provider" in cmdline or process.name().startswith("pulumi-resource-"):
             return "plugin"
         if process.name().startswith("pulumi-language"):
             return "host"
@@ -250,6 +252,14 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MEMBERS",
         help="also measure consent 'assigned' for one group of this many members (0: skip)",
     )
+    parser.add_argument(
+        "--throttled",
+        type=int,
+        default=10_000,
+        metavar="GRANTS",
+        help="also apply this many per-user grants under Graph's published write limits, "
+        "next to the floor they set (0: skip; about 10 minutes at 10,000)",
+    )
     parser.add_argument("--write", action="store_true", help="also update benchmarks/RESULTS.md")
     args = parser.parse_args(argv)
     pulumi, why = find_pulumi_cli()
@@ -266,7 +276,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.assigned:
             state, _ = tenant_state(args.assigned)
             assigned = run_assigned(state, args.assigned, GROUP, pulumi, Path(work))
-    text = report(runs, args.checkpoints, load_before, os.getloadavg(), pulumi, assigned)
+        throttled = None
+        if args.throttled:
+            state, _ = tenant_state(args.throttled)
+            throttled = run_throttled(state, args.throttled, GROUP, pulumi, Path(work))
+    text = report(runs, args.checkpoints, load_before, os.getloadavg(), pulumi, assigned, throttled)
     print(text)
     if args.write:
         write_results(text)

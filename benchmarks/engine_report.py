@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.engine_assigned import AssignedRun, assigned_table
+from benchmarks.engine_throttled import APP_WINDOW_S, APP_WRITES, ThrottledRun, throttled_table
 from benchmarks.figures import load_text, markdown_table, ratio, thousands
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -129,6 +130,7 @@ def report(
     load_after: tuple[float, float, float],
     pulumi: Path,
     assigned: AssignedRun | None = None,
+    throttled: ThrottledRun | None = None,
 ) -> str:
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     version = subprocess.run(
@@ -167,6 +169,16 @@ def report(
             "for one group, the same run, checkpoints as the engine's default:",
             "",
             *assigned_table(assigned),
+        ]
+    if throttled is not None:
+        lines += [
+            "",
+            f"Per-user grants applied under Graph's identity write limits ({APP_WRITES:,} writes "
+            f"per {APP_WINDOW_S} s per app, 18,000 per 5 min per tenant; 429 with Retry-After), "
+            "the stand-in retrying as go-azure-sdk does, checkpoints skipped. The floor is the "
+            "writes made at the per-app limit's sustained rate:",
+            "",
+            *throttled_table(throttled),
         ]
     return "\n".join(lines) + "\n"
 

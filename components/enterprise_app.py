@@ -43,7 +43,10 @@ class EnterpriseApp(pulumi.ComponentResource):
         settings = plan.settings
         # retain_on_delete: dropping an app from config must not delete it from the tenant.
         # The fields the stack does not declare are passed as the tenant has them, since the
-        # provider writes the whole body (kept_fields.py).
+        # provider writes the whole body (kept_fields.py). ignore_changes on owners: the
+        # provider reads an adopted app's owners into state and, owners being optional but not
+        # computed, would remove every one on the next update (service_principal_resource.go);
+        # owners are often the app's access reviewers, and this stack does not manage them.
         self.service_principal = azuread.ServicePrincipal(
             service_principal_name(plan.key),
             client_id=plan.client_id,
@@ -54,6 +57,7 @@ class EnterpriseApp(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 retain_on_delete=True,
+                ignore_changes=["owners"],
                 aliases=aliases(renamed.service_principal(plan.key)),
             ),
         )

@@ -11,6 +11,13 @@ The message reaches the program wrapped: the engine's prefixes ("invoke of T fai
 invocation of T returned an error: invoking T: ") and pulumi-terraform-bridge's go-multierror
 list ("1 error occurred:\\n\\t* [attribute] summary: detail\\n\\n"). Every diagnostic in the list
 must be a not-found one.
+
+Two other failures get a line of their own instead of a traceback: a provider that cannot sign
+in (terraform-provider-azuread builds its Graph client, and so takes its token, when it is
+configured: `internal/clients/builder.go`, "unable to build authorizer" / "building client"), and
+a Microsoft 365 group, whose read also asks for four Exchange settings that Graph refuses to
+app-only credentials (`internal/services/groups/group_data_source.go`, groupGetAdditional:
+"Could not retrieve group with object ID ...: retrieving additional fields: ... 403 ...").
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from __future__ import annotations
 import re
 
 _PRINCIPAL = (
-    r"No group found matching specified filter \(.*\)(?:: 404 .*)?"
+    r"No group found matching specified filter \(.*\)(?:: (?:unexpected status )?404 .*)?"
     r'|No group found with object ID: ".*"'
     r"|No users found"
     r'|User with UPN ".*" was not found'
@@ -60,3 +67,34 @@ def principal_not_found(message: str) -> bool:
 def service_principal_not_found(message: str) -> bool:
     """No service principal has the client id: an app not in the tenant yet."""
     return _all_match(message, _SERVICE_PRINCIPAL)
+
+
+# Entra's first sentence: up to a full stop that ends it (a domain's dots do not).
+_AADSTS = re.compile(r'AADSTS\d+:.*?(?:\.(?=\s|"|\\|$)|(?=["\n\\])|$)')
+_SIGN_IN = re.compile(
+    r"unable to build authorizer|building client:|obtain(?:ing)? (?:an )?access token|AADSTS\d+"
+)
+_M365_GROUP = re.compile(
+    r'Could not retrieve group with object ID "[^"]*": retrieving additional fields:'
+    r".*(?:status 403|403 Forbidden)",
+    re.S,
+)
+
+
+def sign_in_failure(message: str) -> str | None:
+    """The reason the provider could not sign in, None when the failure is something else:
+    Entra's own sentence when it gave one (AADSTS700016 for another directory's credentials),
+    else the provider's first diagnostic."""
+    if not _SIGN_IN.search(message):
+        return None
+    entra = _AADSTS.search(message)
+    if entra is not None:
+        return entra.group(0).strip()
+    first = _diagnostics(message)[0].splitlines()
+    return first[0].strip() if first else "sign-in failed"
+
+
+def m365_group_unreadable(message: str) -> bool:
+    """`get_group` failed on a Microsoft 365 group's Exchange settings (403 to app-only
+    credentials, terraform-provider-azuread issues #1866 and #1929)."""
+    return bool(_M365_GROUP.search(message))

@@ -31,7 +31,13 @@ from components.core.principals import (
     user_members,
 )
 from components.core.settings import StackSettings
-from components.lookup_errors import message_of, principal_not_found, service_principal_not_found
+from components.lookup_errors import (
+    m365_group_unreadable,
+    message_of,
+    principal_not_found,
+    service_principal_not_found,
+    sign_in_failure,
+)
 from components.resource_api import ResourceApi
 
 _AZUREAD_VERSION = version("pulumi-azuread")
@@ -58,9 +64,21 @@ def _get_users(args: dict[str, Any]) -> list[tuple[str, str]]:
     return list(zip(ids, upns, strict=True))
 
 
+class SignInFailed(Exception):
+    """The azuread provider could not get a token; the reason in one line."""
+
+
 def signed_in_tenant() -> str:
-    """The tenant the azuread provider is signed in to (`get_client_config`)."""
-    result = _invoke(GET_CLIENT_CONFIG, {})
+    """The tenant the azuread provider is configured for (`get_client_config`: the real provider
+    answers from its configuration, never asking Graph). The provider signs in when it is
+    configured, so a token Entra refuses (another directory's credentials) fails here first."""
+    try:
+        result = _invoke(GET_CLIENT_CONFIG, {})
+    except Exception as exc:
+        reason = sign_in_failure(message_of(exc))
+        if reason is None:
+            raise
+        raise SignInFailed(reason) from None
     return str(result.get("tenantId") or "").lower()
 
 
@@ -99,6 +117,7 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
     user_ids = set(users.values())
 
     groups: dict[str, ResolvedGroup] = _id_only_groups(id_only_groups(settings))
+    m365: set[str] = set()
     for ref in member_groups(settings):
         try:
             if is_guid(ref):
@@ -106,11 +125,13 @@ def resolve_principals(settings: StackSettings) -> ResolvedPrincipals:
             else:
                 group = azuread.get_group(display_name=ref, include_transitive_members=True)
         except Exception as exc:
-            if not _not_found(exc):
+            if m365_group_unreadable(message_of(exc)):
+                m365.add(ref)
+            elif not _not_found(exc):
                 raise
             continue
         groups[ref] = user_members(group.object_id, group.members, user_ids)
-    return ResolvedPrincipals(users=users, groups=groups)
+    return ResolvedPrincipals(users=users, groups=groups, m365_groups=frozenset(m365))
 
 
 def _id_only_groups(refs: Sequence[str]) -> dict[str, ResolvedGroup]:

@@ -12,11 +12,12 @@ from catalog.catalogue import Catalogue
 from catalog.problems import ConfigurationError, Problem
 from components.core.naming import Renames
 from components.core.planner import ConsentPlan, plan_consent
-from components.core.principals import missing_principal_problems
+from components.core.principals import m365_group_problems, missing_principal_problems
 from components.core.stack_file import load_stack
 from components.core.summary import app_summary
 from components.enterprise_app import EnterpriseApp
 from components.lookups import (
+    SignInFailed,
     read_enterprise_apps,
     read_resource_apis,
     resolve_principals,
@@ -36,8 +37,21 @@ def checked_plan(project_dir: Path) -> tuple[Catalogue, ConsentPlan]:
     """Load, validate, look up principals and plan; raise ConfigurationError on any problem."""
     file = stack_file()
     catalogue, settings = load_stack(stack_config(), project_dir, file)
-    signed_in = signed_in_tenant()
     assert settings.tenant_id is not None  # required by settings_from_config
+    try:
+        signed_in = signed_in_tenant()
+    except SignInFailed as exc:
+        raise ConfigurationError(
+            [
+                Problem(
+                    file,
+                    "azuread:tenantId",
+                    f"the azuread provider could not sign in to tenant {settings.tenant_id}: "
+                    f"{exc} (use credentials of an app registered or consented in this tenant; "
+                    "AADSTS700016 means the credentials belong to another directory)",
+                )
+            ]
+        ) from None
     if signed_in != settings.tenant_id.lower():
         # Before any look-up or declaration: a workstation signed in to another tenant must
         # never receive this stack's consent.
@@ -55,10 +69,14 @@ def checked_plan(project_dir: Path) -> tuple[Catalogue, ConsentPlan]:
         )
     principals = resolve_principals(settings)
     missing = missing_principal_problems(settings, principals, file)
-    if missing and settings.missing_principals == "fail":
-        raise ConfigurationError(missing)
-    for problem in missing:
-        pulumi.log.warn(str(problem))
+    fatal = m365_group_problems(settings, principals, file)
+    if settings.missing_principals == "fail":
+        fatal += missing
+    else:
+        for problem in missing:
+            pulumi.log.warn(str(problem))
+    if fatal:
+        raise ConfigurationError(fatal)
     return catalogue, plan_consent(catalogue, settings, principals)
 
 

@@ -27,10 +27,12 @@ class ResolvedGroup:
 @dataclass(frozen=True)
 class ResolvedPrincipals:
     """Look-up results: user references (lower-cased) and group references to the tenant's
-    objects. References the tenant does not have are absent."""
+    objects. References the tenant does not have are absent; `m365_groups` are groups the
+    provider could not read for their members because they are Microsoft 365 groups."""
 
     users: Mapping[str, str] = field(default_factory=dict)
     groups: Mapping[str, ResolvedGroup] = field(default_factory=dict)
+    m365_groups: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,41 @@ def missing_principal_problems(
         ):
             for index, value in enumerate(values):
                 ref = value.lower() if list_key == "users" else value
-                if ref not in known:
+                if ref not in known and not (
+                    list_key == "groups" and ref in principals.m365_groups
+                ):
                     kind = "user" if list_key == "users" else "group"
                     path = key_path([f"{NAMESPACE}:features", key, list_key, index])
                     problems.append(
                         Problem(file, path, f"{kind} {value!r} not found in the tenant ({hint})")
                     )
+    return problems
+
+
+def m365_group_problems(
+    settings: StackSettings, principals: ResolvedPrincipals, file: str
+) -> list[Problem]:
+    """Microsoft 365 groups under per-user features: the azuread provider reads a group's
+    members with `get_group`, which for a Microsoft 365 group also asks Graph for Exchange
+    settings that app-only credentials may not read (403), so no CI run could resolve them.
+    Not skippable: the group exists, so `missing_principals: skip` does not apply."""
+    problems = []
+    for key in sorted(settings.features):
+        fs = settings.features[key]
+        if not fs.needs_members:
+            continue
+        for index, value in enumerate(fs.groups or []):
+            if value in principals.m365_groups:
+                path = key_path([f"{NAMESPACE}:features", key, "groups", index])
+                problems.append(
+                    Problem(
+                        file,
+                        path,
+                        f"group {value!r} is a Microsoft 365 group: per-user consent reads its "
+                        "members with the azuread provider's get_group, which also asks for its "
+                        "Exchange settings, and Graph refuses those to app-only credentials (403) "
+                        f"(use consent: assigned for {key}, which reads the group without them, "
+                        "or name a security group)",
+                    )
+                )
     return problems

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks.engine import GROUP, OPERATIONS, tenant_state
 from benchmarks.engine_assigned import AssignedRun
 from benchmarks.engine_report import (
@@ -16,6 +18,7 @@ from benchmarks.engine_report import (
     report,
     write_results,
 )
+from benchmarks.engine_throttled import ThrottledRun
 
 
 def figures(wall: float, resources: int) -> Measured:
@@ -70,6 +73,13 @@ def test_report_shows_the_assigned_run() -> None:
     run = AssignedRun(50_000, 4.6, 8, 21, 4, 0, tenant={})
     text = report(RUNS, "skip", (0.1, 0.2, 0.3), (1.0, 0.5, 0.4), Path("/bin/true"), run)
     assert "| 50,000 | 4.6 | 8 | 21 | 4 | 0 |" in text
+
+
+def test_report_shows_the_throttled_run_next_to_its_floor() -> None:
+    run = ThrottledRun(10_000, 531.2, 10_002, 4_211, False, 10_000)
+    assert run.floor_s == pytest.approx(500.1)
+    text = report(RUNS, "skip", (0.1, 0.2, 0.3), (1.0, 0.5, 0.4), Path("/bin/true"), None, run)
+    assert "| 10,000 | 531.2 | 500.1 | 1.06 | 10,002 | 4,211 | none | 10,000 |" in text
 
 
 def test_make_bench_keeps_the_engine_section(tmp_path: Path) -> None:

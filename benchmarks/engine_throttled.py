@@ -1,0 +1,101 @@
+"""Per-user grants applied under Microsoft Graph's published identity write limits: 3,000 writes
+per 150 s per app and tenant, 18,000 per 5 min per tenant. The simulated Graph enforces them
+(429 with Retry-After, `/_sim/throttle`) and the stand-in plugin retries as the real provider's
+HTTP client does, so the row shows what a first `pulumi up` of N per-user grants costs in a
+real tenant: the limits set a floor (N writes at 20 a second: 500 s for 10,000) that no tool
+beats, and the question is how close to it the apply gets, with no step failed."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.figures import markdown_table
+from simtenant.graph import SimTenant
+from simtenant.workspace import Workspace
+
+TENANT_ID = "11111111-2222-3333-4444-555555555555"
+# Graph's published limits for identity writes (docs/scale.md cites them).
+APP_WRITES, APP_WINDOW_S = 3_000, 150
+TENANT_WRITES, TENANT_WINDOW_S = 18_000, 300
+LIMITS = {
+    "app_writes": APP_WRITES,
+    "app_window_s": APP_WINDOW_S,
+    "tenant_writes": TENANT_WRITES,
+    "tenant_window_s": TENANT_WINDOW_S,
+}
+WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+UP_TIMEOUT_S = 3 * 3600
+
+
+@dataclass(frozen=True)
+class ThrottledRun:
+    grants: int
+    up_s: float  # the update alone (`--skip-preview`)
+    writes: int  # writes Graph accepted
+    throttled: int  # requests Graph answered 429
+    failed: bool  # the update exited non-zero (a step failed)
+    grants_in_tenant: int
+
+    @property
+    def floor_s(self) -> float:
+        """The sustained rate the per-app limit allows, for the writes made."""
+        return self.writes * APP_WINDOW_S / APP_WRITES
+
+
+def run_throttled(
+    state: dict[str, Any], grants: int, group: str, pulumi: Path, work: Path
+) -> ThrottledRun:
+    sim = SimTenant(state=state)
+    sim.start()
+    try:
+        ws = Workspace(work / f"throttled-{grants}", pulumi, sim.base_url)
+        ws.write_stack_config(
+            {
+                "azuread:tenantId": TENANT_ID,
+                "entra-consent:features": {"email": {"consent": "principals", "groups": [group]}},
+            }
+        )
+        ws.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
+        admin = sim.base_url.replace("/v1.0", "/_sim")
+        httpx.post(f"{admin}/throttle", json=LIMITS).raise_for_status()
+        sim.reset_requests()
+        start = time.perf_counter()
+        result = ws.run(
+            str(pulumi),
+            "up",
+            "--yes",
+            "--skip-preview",
+            "--non-interactive",
+            check=False,
+            timeout_s=UP_TIMEOUT_S,
+        )
+        took = time.perf_counter() - start
+        throttled = int(httpx.get(f"{admin}/throttle").json()["throttled"])
+        requests = list(sim.requests)
+        tenant = sim.tenant.to_state()
+    finally:
+        sim.stop()
+    return ThrottledRun(
+        grants=grants,
+        up_s=took,
+        writes=sum(1 for r in requests if r.method in WRITES) - throttled,
+        throttled=throttled,
+        failed=result.code != 0,
+        grants_in_tenant=sum(
+            1 for g in tenant["oauth2PermissionGrants"] if g.get("consentType") == "Principal"
+        ),
+    )
+
+
+def throttled_table(run: ThrottledRun) -> list[str]:
+    header = ["per-user grants", "`pulumi up` s (update)", "floor s (writes at 20/s)"]
+    header += ["vs floor", "writes", "answered 429", "failed steps", "grants in tenant"]
+    row = [f"{run.grants:,}", f"{run.up_s:.1f}", f"{run.floor_s:.1f}"]
+    row += [f"{run.up_s / run.floor_s:.2f}", f"{run.writes:,}", f"{run.throttled:,}"]
+    row += ["yes" if run.failed else "none", f"{run.grants_in_tenant:,}"]
+    return markdown_table(header, [row])
