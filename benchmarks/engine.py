@@ -32,6 +32,7 @@ import psutil
 
 from benchmarks.engine_assigned import run_assigned
 from benchmarks.engine_report import Measured, report, write_results
+from benchmarks.engine_stack import TENANT_ID, email_workspace
 from benchmarks.engine_throttled import run_throttled
 from simtenant.graph import SimTenant
 from simtenant.graph.seed import seed
@@ -173,28 +174,21 @@ def measure(ws: Workspace, args: list[str]) -> Measured:
 
 
 def workspace(root: Path, pulumi: Path, graph_url: str, ids: list[str], floor: bool) -> Workspace:
+    if not floor:
+        return email_workspace(root, pulumi, graph_url, "principals", GROUP)
     ws = Workspace(root, pulumi, graph_url)
-    tenant_id = "11111111-2222-3333-4444-555555555555"
-    if floor:
-        users = ws.project / "bench-users.json"
-        users.write_text(json.dumps(ids), "utf-8")
-        ws.write_program(FLOOR)
-        ws.write_stack_config(
-            {
-                "azuread:tenantId": tenant_id,
-                "bench:users": str(users),
-                "bench:clientId": MAIL_CLIENT_ID,
-                "bench:scopes": EMAIL_SCOPES,
-                "bench:graphSp": graph_sp(graph_url),
-            }
-        )
-    else:
-        ws.write_stack_config(
-            {
-                "azuread:tenantId": tenant_id,
-                "entra-consent:features": {"email": {"consent": "principals", "groups": [GROUP]}},
-            }
-        )
+    users = ws.project / "bench-users.json"
+    users.write_text(json.dumps(ids), "utf-8")
+    ws.write_program(FLOOR)
+    ws.write_stack_config(
+        {
+            "azuread:tenantId": TENANT_ID,
+            "bench:users": str(users),
+            "bench:clientId": MAIL_CLIENT_ID,
+            "bench:scopes": EMAIL_SCOPES,
+            "bench:graphSp": graph_sp(graph_url),
+        }
+    )
     return ws
 
 

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks.engine_stack import email_workspace
 from benchmarks.figures import markdown_table
 from simtenant.graph import SimTenant
-from simtenant.workspace import Workspace
 
 WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-TENANT_ID = "11111111-2222-3333-4444-555555555555"
 
 
 @dataclass(frozen=True)
@@ -36,13 +35,7 @@ def run_assigned(
     sim = SimTenant(state=state)
     sim.start()
     try:
-        ws = Workspace(work / f"assigned-{members}", pulumi, sim.base_url)
-        ws.write_stack_config(
-            {
-                "azuread:tenantId": TENANT_ID,
-                "entra-consent:features": {"email": {"consent": "assigned", "groups": [group]}},
-            }
-        )
+        ws = email_workspace(work / f"assigned-{members}", pulumi, sim.base_url, "assigned", group)
         sim.reset_requests()
         start = time.perf_counter()
         ws.up()

@@ -14,11 +14,10 @@ from typing import Any
 
 import httpx
 
+from benchmarks.engine_stack import email_workspace
 from benchmarks.figures import markdown_table
 from simtenant.graph import SimTenant
-from simtenant.workspace import Workspace
 
-TENANT_ID = "11111111-2222-3333-4444-555555555555"
 # Graph's published limits for identity writes (docs/scale.md cites them).
 APP_WRITES, APP_WINDOW_S = 3_000, 150
 TENANT_WRITES, TENANT_WINDOW_S = 18_000, 300
@@ -53,12 +52,8 @@ def run_throttled(
     sim = SimTenant(state=state)
     sim.start()
     try:
-        ws = Workspace(work / f"throttled-{grants}", pulumi, sim.base_url)
-        ws.write_stack_config(
-            {
-                "azuread:tenantId": TENANT_ID,
-                "entra-consent:features": {"email": {"consent": "principals", "groups": [group]}},
-            }
+        ws = email_workspace(
+            work / f"throttled-{grants}", pulumi, sim.base_url, "principals", group
         )
         ws.env["PULUMI_SKIP_CHECKPOINTS"] = "true"
         admin = sim.base_url.replace("/v1.0", "/_sim")

@@ -51,7 +51,7 @@ class DelegatedPermissionGrant:
         claims = news.get("claimValues")
         failures += v.required(claims, "claim_values", "claimValues")
         failures += v.min_items(claims, 1, "claim_values", "claimValues")
-        failures += v.not_empty_items(claims, "claim_values", "claimValues")
+        failures += v.each(v.not_empty, claims, "claim_values", "claimValues")
         for key, tf_name in (
             ("resourceServicePrincipalObjectId", "resource_service_principal_object_id"),
             ("servicePrincipalObjectId", "service_principal_object_id"),

@@ -83,12 +83,12 @@ def check_inputs(news: Props) -> list[v.Failure]:
         "preferred_single_sign_on_mode",
         "preferredSingleSignOnMode",
     )
-    failures += v.uuid_items(news.get("owners"), "owners", "owners")
+    failures += v.each(v.is_uuid, news.get("owners"), "owners", "owners")
     for key, name in (
         ("alternativeNames", "alternative_names"),
         ("notificationEmailAddresses", "notification_email_addresses"),
     ):
-        failures += v.not_empty_items(news.get(key), name, key)
+        failures += v.each(v.not_empty, news.get(key), name, key)
     saml = news.get("samlSingleSignOn")
     if isinstance(saml, dict):
         failures += v.not_empty(

@@ -19,7 +19,7 @@ Values not known yet (preview) are not validated (`c.IsComputed`)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,6 +37,9 @@ class Failure:
     path: str = ""  # the property path the bridge names: `clientId`, `owners[0]`
 
 
+Check = Callable[[Any, str, str], list["Failure"]]
+
+
 def _known_text(value: Any) -> str | None:
     return value if isinstance(value, str) and not is_unknown(value) else None
 
@@ -48,26 +51,19 @@ def is_uuid(value: Any, key: str, path: str) -> list[Failure]:
     return [Failure(f'expected "{key}" to be a valid UUID, got {text}', path=path)]
 
 
-def uuid_items(value: Any, key: str, path: str) -> list[Failure]:
-    """IsUUID on each element of a list or set (`owners.0`, `owners[0]`)."""
-    items = value if isinstance(value, list) else []
-    out: list[Failure] = []
-    for i, item in enumerate(items):
-        out += is_uuid(item, f"{key}.{i}", f"{path}[{i}]")
-    return out
-
-
 def not_empty(value: Any, key: str, path: str) -> list[Failure]:
     if value != "":
         return []
     return [Failure(f'expected "{key}" to not be an empty string, got ', path=path)]
 
 
-def not_empty_items(value: Any, key: str, path: str) -> list[Failure]:
+def each(check: Check, value: Any, key: str, path: str) -> list[Failure]:
+    """`check` on each element of a list or set, as the SDK validates a set's elements:
+    `owners.0` in the message, `owners[0]` as the path."""
     items = value if isinstance(value, list) else []
     out: list[Failure] = []
     for i, item in enumerate(items):
-        out += not_empty(item, f"{key}.{i}", f"{path}[{i}]")
+        out += check(item, f"{key}.{i}", f"{path}[{i}]")
     return out
 
 
