@@ -1,9 +1,10 @@
 """Reading the YAML files people edit (stack files, catalogue files, Pulumi.yaml), safe against
 hostile input and read as Pulumi's engine reads them.
 
-- Bounded: a size cap, a nesting cap and a cap on how many values aliases expand to are checked
-  on the event stream before any node is built (libyaml's composer recurses in C, so a 30,000
-  level file would crash the interpreter; a 600-byte alias bomb would expand to billions).
+- Bounded: a size cap here; a nesting cap, a cap on how many values aliases expand to and a cap
+  on an integer's digits on the event stream before any node is built (catalog/yaml_bounds.py).
+- Only regular files are read: a named pipe or a device in a catalogue folder would otherwise
+  make the reader wait for ever.
 - YAML 1.2 scalars, as the engine's Go YAML library reads them: only `true`/`false` are
   booleans and dates stay strings, so `assign: yes` is the string "yes" here and in the program.
 - Duplicate keys and keys that are not strings are problems; merge keys (`<<: *defaults`) work.
@@ -12,20 +13,19 @@ hostile input and read as Pulumi's engine reads them.
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from catalog.problems import Problem, key_path
+from catalog.yaml_bounds import MAX_DEPTH, MAX_VALUES, Refused, scan_bounds
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
-MAX_DEPTH = 64
-# Values after alias expansion. The largest shipped file (the Microsoft Graph API catalogue)
-# has about 4,800.
-MAX_VALUES = 200_000
+__all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_VALUES", "parse_yaml", "read_yaml"]
 
 _SHOWN_PARTS = 8  # of a refused key path: a 64-level path is no help
 
@@ -49,106 +49,6 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-
-
-class _Refused(Exception):
-    def __init__(self, loc: tuple[str | int, ...], line: int, message: str) -> None:
-        super().__init__(message)
-        self.loc, self.line, self.message = loc, line, message
-
-
-@dataclass
-class _Frame:
-    """A collection being read: its key path, its size and depth so far, its anchor."""
-
-    loc: tuple[str | int, ...]
-    mapping: bool
-    anchor: str | None
-    values: int = 1
-    depth: int = 0
-    index: int = 0
-    key: str | int | None = None
-    expect_key: bool = True
-
-
-@dataclass
-class _Scan:
-    """Sizes and depths of anchored nodes, so an alias counts as what it expands to."""
-
-    frames: list[_Frame] = field(default_factory=list)
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-    def child_loc(self) -> tuple[str | int, ...]:
-        if not self.frames:
-            return ()
-        top = self.frames[-1]
-        if not top.mapping:
-            return (*top.loc, top.index)
-        return top.loc if top.expect_key or top.key is None else (*top.loc, top.key)
-
-    def add(self, values: int, depth: int, line: int, anchor: str | None = None) -> None:
-        if anchor is not None:
-            self.sizes[anchor] = (values, depth)
-        if not self.frames:
-            return
-        top = self.frames[-1]
-        if len(self.frames) + depth > MAX_DEPTH:
-            raise _Refused(
-                self.child_loc(), line, f"nested deeper than {MAX_DEPTH} levels (flatten it)"
-            )
-        top.values += values
-        top.depth = max(top.depth, depth)
-        if top.values > MAX_VALUES:
-            raise _Refused(
-                top.loc,
-                line,
-                f"more than {MAX_VALUES} values once aliases are expanded "
-                "(write the values out, or use fewer aliases)",
-            )
-
-    def advance(self, key: str | int | None) -> None:
-        if not self.frames:
-            return
-        top = self.frames[-1]
-        if not top.mapping:
-            top.index += 1
-        elif top.expect_key:
-            top.key, top.expect_key = key, False
-        else:
-            top.key, top.expect_key = None, True
-
-
-def _scan(text: str) -> None:
-    """Walk the event stream (flat: libyaml's parser keeps its own stack) and refuse a file
-    that would nest too deep or expand too far, before anything recursive touches it."""
-    scan = _Scan()
-    loader = _Loader(text)
-    try:
-        while loader.check_event():
-            event = loader.get_event()
-            line = event.start_mark.line + 1
-            if isinstance(event, yaml.CollectionStartEvent):
-                if len(scan.frames) >= MAX_DEPTH:
-                    raise _Refused(
-                        scan.child_loc(),
-                        line,
-                        f"nested deeper than {MAX_DEPTH} levels (flatten it)",
-                    )
-                is_map = isinstance(event, yaml.MappingStartEvent)
-                scan.frames.append(_Frame(scan.child_loc(), is_map, event.anchor))
-            elif isinstance(event, yaml.CollectionEndEvent):
-                done = scan.frames.pop()
-                scan.add(done.values, done.depth + 1, line, done.anchor)
-                scan.advance(None)
-            elif isinstance(event, yaml.ScalarEvent):
-                scan.add(1, 1, line, event.anchor)
-                scan.advance(event.value)
-            elif isinstance(event, yaml.AliasEvent):
-                values, depth = scan.sizes.get(event.anchor or "", (1, 1))
-                scan.add(values, depth, line)
-                scan.advance(None)
-    finally:
-        loader.dispose()
 
 
 def _key_problems(root: yaml.Node, file: str) -> tuple[list[Problem], bool]:
@@ -238,7 +138,7 @@ def parse_yaml(raw: bytes, file: str) -> tuple[Any, list[Problem]]:
     if text is None:
         return None, problems
     try:
-        _scan(text)
+        scan_bounds(_Loader(text))
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -248,7 +148,7 @@ def parse_yaml(raw: bytes, file: str) -> tuple[Any, list[Problem]]:
             data = loader.construct_document(node) if buildable else None
         finally:
             loader.dispose()
-    except _Refused as exc:
+    except Refused as exc:
         shown = key_path(exc.loc[:_SHOWN_PARTS]) + ("…" if len(exc.loc) > _SHOWN_PARTS else "")
         return None, [Problem(file, shown, f"line {exc.line}: {exc.message}")]
     except yaml.reader.ReaderError as exc:
@@ -277,7 +177,15 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Any, list[Problem
     """Parse a YAML file; returns (data, problems). Data is None when the file cannot be used."""
     file = display or str(path)
     try:
-        with path.open("rb") as handle:
+        # Non-blocking open, then a look at what was opened: a named pipe or a device would
+        # otherwise wait for a writer for ever (the file could be swapped between a stat and an
+        # open, so the check is on the open descriptor).
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None, [
+                    Problem(file, "", "not a regular file (a named pipe or a device?); remove it")
+                ]
             raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return None, [Problem(file, "", f"cannot read file: {exc.strerror or exc}")]

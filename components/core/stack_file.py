@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from catalog.catalogue import Catalogue, folder_exists, load_catalogue
@@ -45,6 +46,28 @@ def read_stack_config(project_dir: Path, stack: str) -> dict[str, Any]:
     return stack_config_from_text(data, file)
 
 
+def _review_root(project_dir: Path) -> Path | None:
+    """The git work tree holding the project: what a pull request's review covers (a monorepo
+    may share one catalogue between projects). None outside git (an extracted base commit)."""
+    absolute = Path(os.path.abspath(project_dir))
+    for folder in (absolute, *absolute.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def _outside_project(catalog: str, project_dir: Path) -> bool:
+    """In a git work tree (a clone, as CI has it), a catalogue folder outside it: what the
+    catalogue grants would then come from a folder the repository's review never sees."""
+    root = _review_root(project_dir)
+    if root is None:
+        return False
+    if PureWindowsPath(catalog).is_absolute():
+        return True
+    where = os.path.normpath(Path(os.path.abspath(project_dir)) / catalog.replace("\\", "/"))
+    return not Path(where).is_relative_to(root)
+
+
 def load_stack(
     config: Mapping[str, Any], project_dir: Path, file: str
 ) -> tuple[Catalogue, StackSettings]:
@@ -65,7 +88,16 @@ def load_stack(
         settings.catalog if settings else named if isinstance(named, str) and named else "catalog"
     )
     catalog_dir = project_dir / catalog
-    if not folder_exists(catalog_dir):
+    if _outside_project(catalog, project_dir):
+        problems.append(
+            Problem(
+                file,
+                f"{NAMESPACE}:catalog",
+                f"{catalog!r} is outside the repository (name a folder inside it, relative to "
+                "the project, such as catalog)",
+            )
+        )
+    elif not folder_exists(catalog_dir):
         problems.append(
             Problem(
                 file,

@@ -188,6 +188,11 @@ class GraphClient:
                 if status == 200:
                     try:
                         body = json.loads(content)
+                    except RecursionError:
+                        raise GraphError(
+                            f"graph: GET {shown}: the answer nests deeper than it can be read "
+                            "(not a Graph answer: check --graph-url)"
+                        ) from None
                     except ValueError:
                         body = None
                     if not isinstance(body, dict):

@@ -82,7 +82,7 @@ def token_tenant(token: str) -> str | None:
     payload = parts[1] + "=" * (-len(parts[1]) % 4)
     try:
         claims = json.loads(base64.urlsafe_b64decode(payload))
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         return None
     tid = claims.get("tid") if isinstance(claims, dict) else None
     return tid.lower() if isinstance(tid, str) else None

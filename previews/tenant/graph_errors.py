@@ -50,7 +50,7 @@ def describe(status: int, content: bytes) -> str:
     try:
         error = json.loads(content).get("error", {})
         code, message = clean(error.get("code") or "", 80), clean(error.get("message") or "")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         pass
     text = f"HTTP {status}"
     if code:

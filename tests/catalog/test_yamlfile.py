@@ -3,6 +3,7 @@ scalars as the engine reads them, merge keys, key checks."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,31 @@ def test_invalid_yaml_and_control_characters_are_one_line_each() -> None:
     assert lines("a: ééééé\nb: ééé\nc: 1\nd: \x1b[31m\n") == [
         "f.yaml: line 4: character U+001B is not allowed in YAML (remove it)"
     ]
+
+
+def test_an_integer_too_long_to_convert_is_one_line_not_a_traceback() -> None:
+    # Python refuses int() of more than 4,300 digits (sys.get_int_max_str_digits()).
+    long = "9" * 5000
+    _, problems = parse_yaml(f"config:\n  x:\n    - {long}\n".encode(), "f.yaml")
+    assert [str(p) for p in problems] == [
+        "f.yaml: config.x[0]: line 3: an integer of 5,000 digits; at most 4,300 can be read "
+        "(quote it if it is text)"
+    ]
+    _, problems = parse_yaml(f"? -{long}\n: 1\n".encode(), "f.yaml")
+    assert len(problems) == 1 and "5,000 digits" in str(problems[0])
+    # At the limit, quoted, or not an integer: read as they are.
+    data, problems = parse_yaml(f"a: {'9' * 4300}\nb: '{long}'\nc: {long}.5\n".encode(), "f.yaml")
+    assert problems == [] and data["a"] == int("9" * 4300) and data["b"] == long
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    pipe = tmp_path / "vendor.yaml"
+    os.mkfifo(pipe)
+    data, problems = read_yaml(pipe, "catalog/apps/vendor.yaml")
+    assert data is None
+    assert [str(p) for p in problems] == [
+        "catalog/apps/vendor.yaml: not a regular file (a named pipe or a device?); remove it"
+    ]
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    assert read_yaml(folder)[0] is None and len(read_yaml(folder)[1]) == 1

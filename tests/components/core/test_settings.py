@@ -375,3 +375,14 @@ def test_app_checks_wait_for_every_feature_to_be_well_formed() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "Pulumi.test.yaml: entra-consent:features.email.assign: must be true or false (got 1)",
     ]
+
+
+@pytest.mark.parametrize("folder", ["/etc", "../" * 40 + "etc", "catalog/" + "../" * 40, "C:\\x"])
+def test_a_catalogue_outside_the_repository_is_refused(folder: str) -> None:
+    raw = config(**{"entra-consent:catalog": folder})
+    with pytest.raises(ConfigurationError) as caught:
+        load_stack(runtime_config(raw), ROOT, FILE)
+    assert [str(p) for p in caught.value.problems] == [
+        f"Pulumi.test.yaml: entra-consent:catalog: {folder!r} is outside the repository (name "
+        "a folder inside it, relative to the project, such as catalog)",
+    ]

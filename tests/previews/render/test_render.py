@@ -18,7 +18,13 @@ from catalog.catalogue import Catalogue, load_catalogue
 from previews.__main__ import main
 from previews.cli.render_command import EXIT_MANDATORY_VIOLATIONS, EXIT_PREVIEW_FAILED
 from previews.render.consent_diff import consent_diff
-from previews.render.digest import SECRET, UNKNOWN, PreviewDigest, read_policy_events
+from previews.render.digest import (
+    SECRET,
+    UNKNOWN,
+    PolicyEvent,
+    PreviewDigest,
+    read_policy_events,
+)
 from previews.render.pipeline import render_digest
 from previews.render.render_markdown import GITHUB_COMMENT_LIMIT, render_markdown
 from simtenant.fakes.preview_digests import (
@@ -553,3 +559,29 @@ def test_a_budget_too_small_for_a_comment_is_refused(capsys: pytest.CaptureFixtu
         render(capsys, str(EMPTY), "--max-bytes", "5")
     assert exited.value.code == 2
     assert "5 is too small (give at least 1024)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("budget", [2_000, 10_000, GITHUB_COMMENT_LIMIT])
+def test_at_4000_changes_what_matters_stays_in_view_within_the_budget(
+    catalogue: Catalogue, budget: int
+) -> None:
+    """Truncation drops lists, never the revocation highlight, a mandatory violation or the
+    line saying some resources were not recognised."""
+    digest = large_digest(4_000)
+    rogue = grant_step("prod", "rogue-app", user_id(99_999), "create", None, ["Mail.Read"])
+    digest["steps"].append(rogue)
+    event = {
+        "policyEvent": {
+            "resourceUrn": digest["steps"][0]["urn"],
+            "message": "Scopes outside the catalogue.",
+            "policyName": "catalogue-scopes-only",
+            "policyPackName": "entra-consent",
+            "enforcementLevel": "mandatory",
+        }
+    }
+    events = [PolicyEvent.model_validate(event["policyEvent"])]
+    text = render_digest(json.dumps(digest), catalogue, events, budget=budget).markdown
+    assert len(text.encode()) <= budget
+    assert "⛔ **1 mandatory policy violation: this change cannot be applied.**" in text
+    assert "**Revocations**: 1600 grants losing scopes" in text
+    assert "**Not recognised**: 1 resource changing" in text

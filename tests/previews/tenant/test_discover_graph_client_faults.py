@@ -115,6 +115,31 @@ def test_an_answer_that_is_not_a_json_object_is_an_error(body: bytes) -> None:
     assert str(caught.value) == "graph: GET /v1.0/organization: expected a JSON object"
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b'{"value": [' + b'{"a": ' * 50_000 + b"1" + b"}" * 50_000 + b"]}",
+    ],
+)
+def test_an_answer_nested_beyond_reading_is_one_line(body: bytes) -> None:
+    client = mock_client(lambda request: httpx.Response(200, content=body))
+    with client, pytest.raises(GraphError) as caught:
+        client.get("organization")
+    assert str(caught.value) == (
+        "graph: GET /v1.0/organization: the answer nests deeper than it can be read "
+        "(not a Graph answer: check --graph-url)"
+    )
+
+
+def test_a_deeply_nested_error_body_still_gives_its_status() -> None:
+    nested = b'{"error": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    client = mock_client(lambda request: httpx.Response(400, content=nested))
+    with client, pytest.raises(GraphError) as caught:
+        client.get("organization")
+    assert str(caught.value).startswith("graph: GET /v1.0/organization: HTTP 400")
+
+
 def test_a_single_object_is_read_and_a_missing_one_is_none() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.endswith("/gone"):
