@@ -64,14 +64,16 @@ class Grant:
 
     @property
     def tenant_wide(self) -> bool:
-        return self.user is None
+        """Tenant-wide, or may be: a user not known at preview can resolve to none at apply,
+        which makes the grant tenant-wide, so the rules judge it as the worst it could be."""
+        return self.user is None or isinstance(self.user, Unknown)
 
     @property
     def target(self) -> str:
         if self.user is None:
             return TENANT
         if isinstance(self.user, Unknown):
-            return "a user not known until apply"
+            return "a user not known until apply (may be tenant-wide)"
         return f"user {self.user}"
 
 

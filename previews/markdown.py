@@ -64,6 +64,8 @@ def target_label(target: TargetLike, *, grant: bool = True, assigned_only: bool 
         if assigned_only:
             return "**tenant-wide**, sign-in by assignment only (assigned users, direct members of assigned groups)"
         return "**tenant-wide** (all users)"
+    if target.kind == "unknown":
+        return "**unknown until apply (may be tenant-wide)**"
     if target.kind == "group":
         return f"group {code(target.ref)}" + (" (each user member)" if grant else "")
     return f"user {code(target.ref)}"

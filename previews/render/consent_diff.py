@@ -24,7 +24,7 @@ from components.core.naming import (
     service_principal_name,
     split_urn,
 )
-from components.core.target import TENANT, Target
+from components.core.target import TENANT, UNKNOWN_TARGET, Target
 from previews.render.consent_changes import (
     Action,
     AssignmentChange,
@@ -275,12 +275,12 @@ def _grant_change(names: _Names, res: Merged, action: Action, name: str) -> Gran
 
 
 def _grant_target(state: ResourceState | None, named: Target) -> Target:
-    if named.kind == "tenant":
+    """What the values say, never the name: no user is tenant-wide, an unknown one may be."""
+    user = value(state, "userObjectId") if state is not None else named.ref or None
+    if user in (None, ""):
         return TENANT
-    user = value(state, "userObjectId")
-    if isinstance(user, str) and user and user not in (SECRET, UNKNOWN):
-        return Target("user", user.lower())
-    return named
+    ok = isinstance(user, str) and user not in (SECRET, UNKNOWN)
+    return Target("user", str(user).lower()) if ok else UNKNOWN_TARGET
 
 
 def _assignment_change(

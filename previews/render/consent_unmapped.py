@@ -16,7 +16,7 @@ from components.core.naming import (
     service_principal_name,
     split_urn,
 )
-from components.core.target import TENANT, Target
+from components.core.target import TENANT, UNKNOWN_TARGET, Target
 from previews.render.consent_changes import Action, PropertyChange, Scopes, UnmappedChange
 from previews.render.digest import SECRET, UNKNOWN, PreviewStep, ResourceState
 
@@ -142,7 +142,7 @@ def unmapped(
     if typ == GRANT_TYPE:
         user = value(state, "userObjectId")
         oid = _known(user)
-        target = TENANT if user is None else Target("user", oid or str(user))
+        target = TENANT if user in (None, "") else Target("user", oid) if oid else UNKNOWN_TARGET
         return UnmappedChange(
             **common,
             target=target,

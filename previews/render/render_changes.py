@@ -80,7 +80,7 @@ def app_title(style: Style, app: str) -> str:
 
 def principal(style: Style, target: Target) -> str:
     """A user or group by display name and UPN where the preview knows them, object id beside."""
-    if target.kind == "tenant":
+    if target.kind in ("tenant", "unknown"):
         return target_label(target)
     known = [n for n in (style.names.get(target.ref), style.upns.get(target.ref)) if n]
     if len(known) == 2 and known[0] == known[1]:

@@ -206,9 +206,14 @@ def _highlights(diff: ConsentDiff, style: Style) -> list[str]:
             f"- {mark} **Not recognised**: {plural(len(diff.unmapped), 'resource')} changing "
             f"that the catalogue does not name, {revoking} of them revoking (listed below)"
         )
-    for c in (c for c in diff.grants if c.target.kind == "tenant" and c.added):
+    for c in (c for c in diff.grants if c.target.kind in ("tenant", "unknown") and c.added):
+        which = (
+            "Tenant-wide"
+            if c.target.kind == "tenant"
+            else "Maybe tenant-wide (user unknown until apply)"
+        )
         lines.append(
-            f"- {WARNING} **Tenant-wide** for {code(c.app)} on {api_name(style, c.api)}: adds "
+            f"- {WARNING} **{which}** for {code(c.app)} on {api_name(style, c.api)}: adds "
             + scopes(style, c.api, c.added)
         )
     privileged = [

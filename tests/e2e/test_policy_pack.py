@@ -32,6 +32,7 @@ def test_the_example_stack_passes_the_pack(workspace: Workspace) -> None:
         ("directory_role.py", "closed-world", "teams-global-admin"),
         ("secret_scopes.py", "catalogue-scopes-only", "teams-secret-scopes"),
         ("outside_component.py", "registered-ids-only", "stray-teams-grant"),
+        ("unknown_user.py", "tenant-wide-privileged-scopes", "mail-graph-user-later"),
     ],
 )
 def test_variants_beyond_the_catalogue_are_refused(

@@ -270,6 +270,21 @@ def test_the_privilege_threshold_counts_from_its_level(
 
 
 @pytest.mark.parametrize(
+    ("user", "flagged"), [(None, True), (UNKNOWN, True), ("", True), (ADELE, False)]
+)
+def test_a_user_not_known_until_apply_is_judged_as_tenant_wide(user: Any, flagged: bool) -> None:
+    """Reproduced on the real CLI: a user from `new_resource.id.apply(lambda _: None)` is
+    unknown at preview and none at apply, which makes the grant tenant-wide."""
+    mail, graph = sp("mail", MAIL), api("microsoft-graph", GRAPH, GRAPH_OID)
+    found = verdicts([mail, graph, grant("g", mail, graph, [PRIVILEGED], user=user)])
+    privileged = messages(found, "tenant-wide-privileged-scopes")
+    assert bool(privileged) is flagged
+    if user is UNKNOWN:
+        (message,) = privileged
+        assert "target a user not known until apply (may be tenant-wide)" in message
+
+
+@pytest.mark.parametrize(
     ("required", "allow", "passes"),
     [
         (True, True, True),

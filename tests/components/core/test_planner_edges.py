@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from catalog.catalogue import Catalogue
 from components.core.planner import plan_consent
-from components.core.target import TENANT, Target
+from components.core.target import TENANT, UNKNOWN_TARGET, Target
 from tests.components.core.test_planner import EXCHANGE, GRAPH, app_plan, checked, principals, uid
 
 
@@ -39,11 +39,10 @@ def test_a_target_reads_as_its_kind_and_reference() -> None:
     assert str(TENANT) == "tenant"
     assert str(Target("user", "0a1b")) == "user:0a1b"
     assert str(Target("group", "Jira Users")) == "group:Jira Users"
-    assert [t.sort_key() for t in (TENANT, Target("group", "b"), Target("user", "a"))] == [
-        (0, ""),
-        (1, "b"),
-        (2, "a"),
-    ]
+    assert str(UNKNOWN_TARGET) == "unknown"
+    targets = (Target("user", "a"), Target("group", "b"), UNKNOWN_TARGET, TENANT)
+    # Tenant-wide first, then what may be tenant-wide, then groups, then users.
+    assert sorted(targets, key=Target.sort_key) == list(reversed(targets))
 
 
 def test_apis_of_a_plan_are_sorted_and_unique(catalogue: Catalogue) -> None:

@@ -21,10 +21,11 @@ from components.core.naming import (
     RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
 )
-from components.core.target import TENANT, Target
+from components.core.target import TENANT, UNKNOWN_TARGET, Target
 from previews.render.consent_changes import ConsentDiff, PropertyChange
 from previews.render.consent_diff import consent_diff
 from previews.render.digest import SECRET, UNKNOWN, PolicyEvent, PreviewDigest
+from previews.render.render_markdown import render_markdown
 from simtenant.fakes.preview_digests import (
     PROJECT,
     assignment_step,
@@ -198,7 +199,7 @@ def test_the_longest_api_key_wins() -> None:
     beta = "microsoft-graph-user-beta"
     catalogue = with_keys(apis=(beta,))
     steps = [
-        step("create", GRANT_TYPE, f"{MAIL}-{beta}-user-{ADELE}", new={}),
+        step("create", GRANT_TYPE, f"{MAIL}-{beta}-user-{ADELE}", new={"userObjectId": ADELE}),
         step("create", GRANT_TYPE, f"{MAIL}-{beta}-tenant", new={}),
         CREATE,
     ]
@@ -262,13 +263,15 @@ def test_a_name_that_is_only_the_prefix_names_nobody(typ: str, name: str) -> Non
     ("user", "target"),
     [
         (ADELE.upper(), Target("user", ADELE)),
-        (SECRET, Target("user", "named")),  # the value masked: the name says whom
-        (UNKNOWN, Target("user", "named")),
-        ("", Target("user", "named")),
-        (None, Target("user", "named")),
+        # Never the name over the value: masked or not known until apply, the user may resolve
+        # to none, which is tenant-wide; no user at all is tenant-wide.
+        (SECRET, UNKNOWN_TARGET),
+        (UNKNOWN, UNKNOWN_TARGET),
+        ("", TENANT),
+        (None, TENANT),
     ],
 )
-def test_a_grant_is_for_its_user_value_else_for_the_user_in_its_name(
+def test_a_grant_is_for_its_user_value_never_the_user_in_its_name(
     user: Any, target: Target
 ) -> None:
     inputs = {"claimValues": ["openid"]}
@@ -279,10 +282,10 @@ def test_a_grant_is_for_its_user_value_else_for_the_user_in_its_name(
     assert grant.target == target
 
 
-def test_a_tenant_grant_is_tenant_wide_whatever_its_user_value() -> None:
+def test_a_grant_named_tenant_wide_is_for_the_user_its_value_names() -> None:
     s = step("create", GRANT_TYPE, f"{MAIL}-microsoft-graph-tenant", new={"userObjectId": ADELE})
     (grant,) = diff([s]).grants
-    assert grant.target == TENANT
+    assert grant.target == Target("user", ADELE)
 
 
 def test_an_update_is_never_a_takeover() -> None:
@@ -428,7 +431,7 @@ def test_an_unmapped_grant_reads_its_properties() -> None:
     masked = copy.deepcopy(s)
     masked["newState"]["outputs"]["userObjectId"] = SECRET
     (c,) = diff([masked]).unmapped
-    assert c.target == Target("user", SECRET)
+    assert c.target == UNKNOWN_TARGET
 
 
 @pytest.mark.parametrize(
@@ -571,3 +574,13 @@ def test_scopes_hidden_in_the_new_state_are_not_revoked(new: Any) -> None:
     assert grant.hidden
     assert grant.removed == frozenset()
     assert not grant.revokes
+
+
+def test_an_unknown_user_reads_as_maybe_tenant_wide_never_as_the_placeholder() -> None:
+    inputs = {"claimValues": ["Group.ReadWrite.All"], "userObjectId": UNKNOWN}
+    s = step("create", GRANT_TYPE, f"{MAIL}-microsoft-graph-user-{ADELE}", new=inputs)
+    found = diff([s])
+    text = render_markdown(found, CATALOGUE, stack="dev")
+    assert "**unknown until apply (may be tenant-wide)**" in text
+    assert "**Maybe tenant-wide (user unknown until apply)** for `m365-jira-mail`" in text
+    assert UNKNOWN not in text and ADELE not in text
