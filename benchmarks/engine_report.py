@@ -176,7 +176,8 @@ def report(
             f"Per-user grants applied under Graph's identity write limits ({APP_WRITES:,} writes "
             f"per {APP_WINDOW_S} s per app, 18,000 per 5 min per tenant; 429 with Retry-After), "
             "the stand-in retrying as go-azure-sdk does, checkpoints skipped. The floor is the "
-            "writes made at the per-app limit's sustained rate:",
+            "writes made at the per-app limit's sustained rate (a sliding window lets the first "
+            f"{APP_WRITES:,} through at once, so a run can end up to {APP_WINDOW_S} s before it):",
             "",
             *throttled_table(throttled),
         ]

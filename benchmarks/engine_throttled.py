@@ -2,8 +2,10 @@
 per 150 s per app and tenant, 18,000 per 5 min per tenant. The simulated Graph enforces them
 (429 with Retry-After, `/_sim/throttle`) and the stand-in plugin retries as the real provider's
 HTTP client does, so the row shows what a first `pulumi up` of N per-user grants costs in a
-real tenant: the limits set a floor (N writes at 20 a second: 500 s for 10,000) that no tool
-beats, and the question is how close to it the apply gets, with no step failed."""
+real tenant. The row sets it beside the writes at the per-app limit's sustained rate (20 a
+second: 500 s for 10,000); a sliding window lets the first 3,000 through at once, so the hard
+bound is 150 s less per full window before the last (450 s for 10,000). The question is how
+close to them the apply gets, with no step failed."""
 
 from __future__ import annotations
 

@@ -13,13 +13,16 @@ hostile input and read as Pulumi's engine reads them.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError
 
 from catalog.problems import Problem, key_path
 from catalog.yaml_bounds import MAX_DEPTH, MAX_VALUES, Refused, scan_bounds
@@ -49,6 +52,31 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+@functools.cache
+def _power_of_ten(digits: int) -> int:
+    return int(10**digits)
+
+
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int:
+    """Every integer form (decimal, hex, octal, base 60, an explicit `!!int`) within what Python
+    converts to and from text (`sys.get_int_max_str_digits()`); the plain decimals are already
+    refused with their key path on the event stream (catalog/yaml_bounds.py)."""
+    limit = sys.get_int_max_str_digits()
+    runs = re.findall(r"[0-9a-fA-F]+", str(node.value))
+    too_long = ConstructorError(
+        None, None, f"an integer too long to read (at most {limit:,} digits)", node.start_mark
+    )
+    if limit and max(map(len, runs), default=0) > limit:
+        raise too_long
+    value: int = yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    if limit and abs(value) >= _power_of_ten(limit):  # more than `limit` decimal digits
+        raise too_long
+    return value
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def _key_problems(root: yaml.Node, file: str) -> tuple[list[Problem], bool]:

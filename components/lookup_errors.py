@@ -76,8 +76,7 @@ _SIGN_IN = re.compile(
 )
 _M365_GROUP = re.compile(
     r'Could not retrieve group with object ID "[^"]*": retrieving additional fields:'
-    r".*(?:status 403|403 Forbidden)",
-    re.S,
+    r"[^\n]*(?:status 403|403 Forbidden)"  # within one diagnostic, never across two
 )
 
 

@@ -64,8 +64,12 @@ def _outside_project(catalog: str, project_dir: Path) -> bool:
         return False
     if PureWindowsPath(catalog).is_absolute():
         return True
-    where = os.path.normpath(Path(os.path.abspath(project_dir)) / catalog.replace("\\", "/"))
-    return not Path(where).is_relative_to(root)
+    # Resolved, links followed: a committed symlink to a folder elsewhere is outside too.
+    try:
+        where = (Path(os.path.abspath(project_dir)) / catalog.replace("\\", "/")).resolve()
+    except (OSError, ValueError):  # a NUL byte, a link loop: the folder check says not found
+        return False
+    return not where.is_relative_to(root.resolve())
 
 
 def load_stack(

@@ -275,7 +275,8 @@ def _grant_change(names: _Names, res: Merged, action: Action, name: str) -> Gran
 
 
 def _grant_target(state: ResourceState | None, named: Target) -> Target:
-    """What the values say, never the name: no user is tenant-wide, an unknown one may be."""
+    """The values' target, never the name's (the name only for a step with no state at all):
+    no user is tenant-wide, an unknown one may be."""
     user = value(state, "userObjectId") if state is not None else named.ref or None
     if user in (None, ""):
         return TENANT

@@ -27,6 +27,7 @@ from previews.render.render_changes import (
     api_name,
     app_section,
     flagged,
+    principal,
     scopes,
 )
 from previews.render.render_unmapped import unmapped_line
@@ -206,20 +207,26 @@ def _highlights(diff: ConsentDiff, style: Style) -> list[str]:
             f"- {mark} **Not recognised**: {plural(len(diff.unmapped), 'resource')} changing "
             f"that the catalogue does not name, {revoking} of them revoking (listed below)"
         )
-    for c in (c for c in diff.grants if c.target.kind in ("tenant", "unknown") and c.added):
-        which = (
-            "Tenant-wide"
-            if c.target.kind == "tenant"
-            else "Maybe tenant-wide (user unknown until apply)"
-        )
-        lines.append(
-            f"- {WARNING} **{which}** for {code(c.app)} on {api_name(style, c.api)}: adds "
-            + scopes(style, c.api, c.added)
-        )
+    for c in diff.grants:
+        if c.target.kind not in ("tenant", "unknown"):
+            continue
+        which = "Tenant-wide" if c.target.kind == "tenant" else "Maybe tenant-wide (user unknown)"
+        # A grant moved from a user to everyone widens it even with the same scopes.
+        moved = c.old_target is not None and c.old_target.kind not in ("tenant", "unknown")
+        shown = (c.new.values if c.new else frozenset()) if moved else c.added
+        if shown:
+            verb = "adds "
+            if moved and c.old_target is not None:
+                verb = f"now for every user, not just {principal(style, c.old_target)}: "
+            lines.append(
+                f"- {WARNING} **{which}** for {code(c.app)} on {api_name(style, c.api)}: {verb}"
+                + scopes(style, c.api, shown)
+            )
     privileged = [
         c
         for c in diff.grants
-        if c.target.kind != "tenant" and any(flagged(style, c.api, s) for s in c.added)
+        if c.target.kind not in ("tenant", "unknown")
+        and any(flagged(style, c.api, s) for s in c.added)
     ]
     if privileged:
         found = sorted({s for c in privileged for s in c.added if flagged(style, c.api, s)})

@@ -48,7 +48,7 @@ def unmapped_line(style: Style, c: UnmappedChange) -> str:
     where = f"under component {code(c.component)}" if c.component else "outside any app component"
     mark = REVOKED + " " if c.revokes else ""
     if c.kind == "grant":
-        tenant = c.target is not None and c.target.kind == "tenant"
+        tenant = c.target is not None and c.target.kind in ("tenant", "unknown")
         mark = mark or (WARNING + " " if tenant and c.added else "")
         via = f"; client {shown(c.client)}, API {shown(c.api)}"
         who = principal(style, c.target) if c.target else "target unknown"

@@ -182,3 +182,17 @@ def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
     assert read_yaml(folder)[0] is None and len(read_yaml(folder)[1]) == 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["9" * 5000 + ":30", "!!int " + "9" * 5000, "0x" + "f" * 5000, "0x" + "f" * 4000],
+)
+def test_every_integer_form_too_long_to_read_is_one_line(value: str) -> None:
+    # Base 60, an explicit tag and hex too: hex converts, but its decimal text could not be
+    # written in a message later.
+    data, problems = parse_yaml(f"a: {value}\n".encode(), "f.yaml")
+    assert data is None
+    assert [str(p) for p in problems] == [
+        "f.yaml: line 1: not valid YAML: an integer too long to read (at most 4,300 digits)"
+    ]

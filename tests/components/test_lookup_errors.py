@@ -111,8 +111,9 @@ GO_SDK_404 = (
 def test_the_go_sdk_error_format_is_classified_as_the_stand_ins(
     message: str, missing: bool
 ) -> None:
-    # A diagnostic that carries Graph's 404 text after the provider's not-found words is a
-    # failure of the provider's own request, not "the object does not exist".
+    # The provider's not-found words count as missing, with go-azure-sdk's 404 after them
+    # where upstream adds it (a filtered listing answered 404); any other status, or Graph's
+    # 404 under another summary, is a failure of the request and stops the run.
     assert principal_not_found(message) is missing
 
 

@@ -4,6 +4,7 @@ config (a valid stack enabling teams tenant-wide) with some keys replaced."""
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -385,4 +386,18 @@ def test_a_catalogue_outside_the_repository_is_refused(folder: str) -> None:
     assert [str(p) for p in caught.value.problems] == [
         f"Pulumi.test.yaml: entra-consent:catalog: {folder!r} is outside the repository (name "
         "a folder inside it, relative to the project, such as catalog)",
+    ]
+
+
+def test_a_catalogue_symlinked_from_outside_the_repository_is_refused(tmp_path: Path) -> None:
+    repo, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    (repo / ".git").mkdir(parents=True)
+    elsewhere.mkdir()
+    (repo / "catalog").symlink_to(elsewhere, target_is_directory=True)
+    raw = config(**{"entra-consent:catalog": "catalog"})
+    with pytest.raises(ConfigurationError) as caught:
+        load_stack(runtime_config(raw), repo, FILE)
+    assert [str(p) for p in caught.value.problems] == [
+        "Pulumi.test.yaml: entra-consent:catalog: 'catalog' is outside the repository (name a "
+        "folder inside it, relative to the project, such as catalog)",
     ]

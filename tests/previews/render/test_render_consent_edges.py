@@ -30,6 +30,7 @@ from simtenant.fakes.preview_digests import (
     PROJECT,
     assignment_step,
     grant_step,
+    moved_grant_steps,
     stack_step,
     user_id,
 )
@@ -582,5 +583,20 @@ def test_an_unknown_user_reads_as_maybe_tenant_wide_never_as_the_placeholder() -
     found = diff([s])
     text = render_markdown(found, CATALOGUE, stack="dev")
     assert "**unknown until apply (may be tenant-wide)**" in text
-    assert "**Maybe tenant-wide (user unknown until apply)** for `m365-jira-mail`" in text
+    assert "**Maybe tenant-wide (user unknown)** for `m365-jira-mail`" in text
     assert UNKNOWN not in text and ADELE not in text
+
+
+@pytest.mark.parametrize(("new_user", "which"), [(None, "Tenant-wide"), (UNKNOWN, "Maybe")])
+def test_a_user_grant_moved_to_everyone_is_a_warning_even_with_the_same_scopes(
+    new_user: str | None, which: str
+) -> None:
+    steps = moved_grant_steps("dev", MAIL, ADELE, LEE, ["Mail.Read"], replacement_steps=False)
+    new_inputs = steps[0]["newState"]["inputs"]
+    if new_user is None:
+        del new_inputs["userObjectId"]
+    else:
+        new_inputs["userObjectId"] = new_user
+    text = render_markdown(diff(steps), CATALOGUE, stack="dev")
+    (line,) = [line for line in text.splitlines() if line.startswith(f"- ⚠️ **{which}")]
+    assert "now for every user, not just user" in line and "`Mail.Read`" in line
