@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.engine_stack import email_workspace
+from benchmarks.engine_stack import WRITES, email_workspace
 from benchmarks.figures import markdown_table
 from simtenant.graph import SimTenant
-
-WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from simtenant.graph.server import WRITES
 from simtenant.workspace import Workspace
+
+__all__ = ["TENANT_ID", "WRITES", "email_workspace"]
 
 TENANT_ID = "11111111-2222-3333-4444-555555555555"
 

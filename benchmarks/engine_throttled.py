@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from benchmarks.engine_stack import email_workspace
+from benchmarks.engine_stack import WRITES, email_workspace
 from benchmarks.figures import markdown_table
 from simtenant.graph import SimTenant
 
@@ -29,7 +29,6 @@ LIMITS = {
     "tenant_writes": TENANT_WRITES,
     "tenant_window_s": TENANT_WINDOW_S,
 }
-WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 UP_TIMEOUT_S = 3 * 3600
 
 
