@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.engine_assigned import AssignedRun, assigned_table
-from benchmarks.engine_throttled import APP_WINDOW_S, APP_WRITES, ThrottledRun, throttled_table
+from benchmarks.engine_throttled import LIMITS, ThrottledRun, throttled_table
 from benchmarks.figures import load_text, markdown_table, ratio, thousands
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -173,11 +173,14 @@ def report(
     if throttled is not None:
         lines += [
             "",
-            f"Per-user grants applied under Graph's identity write limits ({APP_WRITES:,} writes "
-            f"per {APP_WINDOW_S} s per app, 18,000 per 5 min per tenant; 429 with Retry-After), "
+            f"Per-user grants applied under Graph's identity write limits "
+            f"({LIMITS.app_writes:,} writes per {LIMITS.app_window_s:g} s per app, "
+            f"{LIMITS.tenant_writes:,} per {LIMITS.tenant_window_s / 60:g} min per tenant; 429 "
+            "with Retry-After), "
             "the stand-in retrying as go-azure-sdk does, checkpoints skipped. The floor is the "
             "writes made at the per-app limit's sustained rate (a sliding window lets the first "
-            f"{APP_WRITES:,} through at once, so a run can end up to {APP_WINDOW_S} s before it):",
+            f"{LIMITS.app_writes:,} through at once, so a run can end up to "
+            f"{LIMITS.app_window_s:g} s before it):",
             "",
             *throttled_table(throttled),
         ]
