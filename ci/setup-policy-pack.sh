@@ -33,8 +33,8 @@ fi
   -r "$POLICY_PACK/requirements.txt"
 
 # What the engine's `python <pack>` does up to serving: the pack's modules as one package, the
-# project's `catalog` and `components.core` packages beside it, then the catalogue the pack reads
-# by default.
+# project's `catalog`, `components.core` and `previews.tenant` (the Graph client) packages beside
+# it, then the catalogue the pack reads by default.
 if ! "$venv/bin/python" - "$POLICY_PACK" << 'PY'; then
 import importlib
 import importlib.util

@@ -11,8 +11,9 @@ from __future__ import annotations
 from catalog.catalogue import Catalogue
 from catalog.guid import DEFAULT_APP_ROLE_ID
 
-from .catalogue_view import View, grant_text, scopes_text
-from .config import RuleConfig
+from .catalogue_view import Client, View, grant_text, scopes_text
+from .config import CatalogueAppsConfig, RuleConfig
+from .first_party import microsoft_client
 from .property_values import Malformed, Unknown
 from .stack import Stack
 from .violation import Violation
@@ -91,7 +92,26 @@ def catalogue_scopes_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> 
 # --- catalogue-apps-only -----------------------------------------------------------------------
 
 
-def catalogue_apps_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> list[Violation]:
+FIX_MICROSOFT = (
+    "which any user of any tenant can sign in to, so whoever runs it would hold what is granted "
+    "to it (point the catalogue entry at the vendor's own client id, or allow it through review "
+    "in the policy config under catalogue-apps-only.allowMicrosoftClients)"
+)
+
+
+def _microsoft(client: Client, config: RuleConfig) -> str | None:
+    """Why a catalogue app's client is Microsoft's own (None: it is not, or the config allows
+    it). The tenant that registered the app is known when the tenant was asked (before a write)."""
+    assert isinstance(config, CatalogueAppsConfig)
+    if client.app is None or not isinstance(client.client_id, str):
+        return None
+    if client.client_id in {c.lower() for c in config.allowMicrosoftClients}:
+        return None
+    owner = client.sp.props.get("appOwnerOrganizationId") if client.sp is not None else None
+    return microsoft_client(client.client_id, owner if isinstance(owner, str) else None)
+
+
+def catalogue_apps_only(stack: Stack, catalogue: Catalogue, config: RuleConfig) -> list[Violation]:
     out = []
     api_ids = {api.app_id for api in catalogue.apis.values()}
     view = View(catalogue)
@@ -99,6 +119,14 @@ def catalogue_apps_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> li
         client = view.client(sp)
         if isinstance(client.client_id, str) and client.client_id in api_ids:
             continue  # a resource API, judged by no-first-party-service-principals
+        microsoft = _microsoft(client, config)
+        if microsoft is not None:
+            out.append(
+                Violation(
+                    f"service principal {sp.name}: {client} is {microsoft}, {FIX_MICROSOFT}",
+                    sp.urn,
+                )
+            )
         if client.app is None:
             out.append(
                 Violation(
@@ -109,6 +137,15 @@ def catalogue_apps_only(stack: Stack, catalogue: Catalogue, _: RuleConfig) -> li
             )
     for grant in stack.grants():
         client = view.client(grant.client)
+        microsoft = _microsoft(client, config)
+        if microsoft is not None:
+            api = view.api(grant.api)
+            out.append(
+                Violation(
+                    f"{grant_text(grant, client, api)}: the client is {microsoft}, {FIX_MICROSOFT}",
+                    grant.resource.urn,
+                )
+            )
         if client.app is not None:
             continue
         api = view.api(grant.api)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from catalog.catalogue import Catalogue, load_catalogue
@@ -40,8 +40,10 @@ class Loaded:
         )
 
 
-@lru_cache(maxsize=8)
+@cache
 def load(path: Path) -> Loaded:
+    """Read once per process: the pack reads each configured catalogue when the engine
+    configures it, before the program runs (configure_hook.py), and judges by that copy."""
     try:
         return Loaded(path, load_catalogue(path), ())
     except ConfigurationError as exc:

@@ -11,9 +11,9 @@ give whom.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from catalog.catalogue import Catalogue
+from components.core.access_powers import Power, power_of
+from components.core.access_powers import gives as access_given
 from components.core.naming import ASSIGNMENT_TYPE, GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
 
 from .config import ClosedWorldConfig, RuleConfig
@@ -24,86 +24,6 @@ from .violation import Violation
 
 DECLARED = frozenset({SERVICE_PRINCIPAL_TYPE, GRANT_TYPE, ASSIGNMENT_TYPE})
 PROVIDER_PREFIX = "pulumi:providers:"
-
-
-@dataclass(frozen=True)
-class Power:
-    gives: str  # what the resource gives, to the principal named by `who`
-    who: tuple[str, ...]  # properties naming the recipient, first found wins
-
-
-# azuread types that give an identity access, by the token's last part.
-POWERS = {
-    "DirectoryRoleAssignment": Power(
-        "a directory role (e.g. Global Administrator) over the whole directory",
-        ("principalObjectId",),
-    ),
-    "DirectoryRoleMember": Power("a directory role over the whole directory", ("memberObjectId",)),
-    "DirectoryRoleEligibilityScheduleRequest": Power(
-        "eligibility for a directory role", ("principalId",)
-    ),
-    "CustomDirectoryRole": Power("a new directory role with the permissions it lists", ()),
-    "ServicePrincipalPassword": Power(
-        "a password for the service principal: whoever holds it signs in as the app",
-        ("servicePrincipalId",),
-    ),
-    "ServicePrincipalCertificate": Power(
-        "a certificate credential: whoever holds its key signs in as the app",
-        ("servicePrincipalId",),
-    ),
-    "ServicePrincipalTokenSigningCertificate": Power(
-        "a token signing certificate for the app's single sign-on", ("servicePrincipalId",)
-    ),
-    "ServicePrincipalClaimsMappingPolicyAssignment": Power(
-        "a claims-mapping policy that changes the claims in the app's tokens",
-        ("servicePrincipalId",),
-    ),
-    "ClaimsMappingPolicy": Power("a claims-mapping policy (tokens' claims)", ()),
-    "ApplicationPassword": Power(
-        "a password for an app registration: whoever holds it signs in as the app",
-        ("applicationId", "applicationObjectId"),
-    ),
-    "ApplicationCertificate": Power(
-        "a certificate credential for an app registration",
-        ("applicationId", "applicationObjectId"),
-    ),
-    "ApplicationFederatedIdentityCredential": Power(
-        "a federated identity credential: tokens of an outside issuer sign in as the app",
-        ("applicationId", "applicationObjectId"),
-    ),
-    "ApplicationFlexibleFederatedIdentityCredential": Power(
-        "a federated identity credential: tokens of an outside issuer sign in as the app",
-        ("applicationId",),
-    ),
-    "Application": Power("an app registration, with whatever permissions it requests", ()),
-    "ApplicationRegistration": Power("an app registration", ()),
-    "ApplicationApiAccess": Power(
-        "API permissions requested by an app registration", ("applicationId",)
-    ),
-    "ApplicationOwner": Power(
-        "ownership of an app registration (owners add credentials)", ("ownerObjectId",)
-    ),
-    "GroupMember": Power(
-        "membership of a group, with every assignment and role the group holds",
-        ("memberObjectId",),
-    ),
-    "Group": Power("a group, with the members and roles it is given", ()),
-    "AdministrativeUnitMember": Power("membership of an administrative unit", ("memberObjectId",)),
-    "AdministrativeUnitRoleMember": Power(
-        "a directory role scoped to an administrative unit", ("memberObjectId",)
-    ),
-    "AccessPackageAssignmentPolicy": Power("a way to request an access package", ()),
-    "PrivilegedAccessGroupAssignmentSchedule": Power(
-        "privileged membership or ownership of a group", ("principalId",)
-    ),
-    "PrivilegedAccessGroupEligibilitySchedule": Power(
-        "eligibility for privileged membership or ownership of a group", ("principalId",)
-    ),
-    "ConditionalAccessPolicy": Power("a Conditional Access policy (who may sign in, how)", ()),
-    "User": Power("a new user account", ()),
-    "Invitation": Power("a guest user account", ()),
-    "SynchronizationSecret": Power("provisioning credentials for the app", ()),
-}
 
 
 def _package(typ: str) -> str:
@@ -138,9 +58,9 @@ def closed_world(stack: Stack, _catalogue: Catalogue | None, config: RuleConfig)
             continue
         if _package(r.type) not in providers:
             continue  # a component of the program's own: its children are judged
-        power = POWERS.get(r.type.rsplit(":", 1)[-1]) if _package(r.type) == "azuread" else None
+        power = power_of(r.type)
         gives = (
-            f"it would give {power.gives}{_whom(r, stack, power)}"
+            f"it would give {access_given(r.type, r.props)}{_whom(r, stack, power)}"
             if power is not None
             else "this project declares no such resource, and the pack cannot tell what access it gives"
         )

@@ -69,6 +69,48 @@ class PrivilegedConfig(RuleConfig):
         return frozenset(out)
 
 
+class CatalogueAppsConfig(RuleConfig):
+    """Settings of `catalogue-apps-only`."""
+
+    allowMicrosoftClients: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description=(
+            "Client ids of Microsoft's own apps (well-known public clients, apps registered in "
+            "Microsoft's tenants) that catalogue apps may have: each one lets any user of that "
+            "tool use the scopes granted to it."
+        ),
+    )
+
+
+class BeforeWriteConfig(RuleConfig):
+    """Settings of `checked-before-write`."""
+
+    replicationSeconds: Annotated[float, Field(ge=0, le=600)] = Field(
+        default=120.0,
+        description=(
+            "How long a service principal the tenant does not know yet is asked for again "
+            "before the write is refused: Entra ID replicates a new object within seconds to "
+            "minutes."
+        ),
+    )
+
+
+class OptionsConfig(RuleConfig):
+    """Settings of `governed-options`."""
+
+    allowedIgnoreChanges: dict[str, list[Annotated[str, Field(min_length=1)]]] = Field(
+        default_factory=dict,
+        description=(
+            "Properties a governed resource type may ignore changes to: type token -> property "
+            "names (the service principal's owners are always allowed)."
+        ),
+    )
+    allowedProviders: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list,
+        description="URNs of explicit providers a governed resource may be written through.",
+    )
+
+
 class ClosedWorldConfig(RuleConfig):
     """Settings of `closed-world`."""
 
@@ -112,6 +154,43 @@ PRIVILEGED_PROPERTIES: dict[str, dict[str, Any]] = {
         "type": "boolean",
         "default": False,
         "description": PrivilegedConfig.model_fields["allowWhenAssignmentRequired"].description,
+    },
+}
+
+
+CATALOGUE_APPS_PROPERTIES: dict[str, dict[str, Any]] = {
+    "catalog": _CATALOG_SCHEMA,
+    "allowMicrosoftClients": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "description": CatalogueAppsConfig.model_fields["allowMicrosoftClients"].description,
+    },
+}
+
+
+BEFORE_WRITE_PROPERTIES: dict[str, dict[str, Any]] = {
+    "catalog": _CATALOG_SCHEMA,
+    "replicationSeconds": {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 600,
+        "default": 120,
+        "description": BeforeWriteConfig.model_fields["replicationSeconds"].description,
+    },
+}
+
+
+OPTIONS_PROPERTIES: dict[str, dict[str, Any]] = {
+    "catalog": _CATALOG_SCHEMA,
+    "allowedIgnoreChanges": {
+        "type": "object",
+        "description": OptionsConfig.model_fields["allowedIgnoreChanges"].description,
+        "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}},
+    },
+    "allowedProviders": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1},
+        "description": OptionsConfig.model_fields["allowedProviders"].description,
     },
 }
 

@@ -23,6 +23,35 @@ FIRST_PARTY_APP_IDS = frozenset(
 )
 
 
+# Microsoft's own public clients (well-known app ids): any user of any tenant can sign in to
+# them, so scopes granted to one are granted to whoever runs that tool. A catalogue entry with
+# one of these client ids (a changed `client_id`) is refused unless the config allows it.
+MICROSOFT_CLIENTS = {
+    "04b07795-8ddb-461a-bbee-02f9e1bf7b46": "Microsoft Azure CLI",
+    "1950a258-227b-4e31-a9cf-717495945fc2": "Microsoft Azure PowerShell",
+    "14d82eec-204b-4c2f-b7e8-296a70dab67e": "Microsoft Graph Command Line Tools",
+    "de8bc8b5-d9f9-48b1-a8ad-b748da725064": "Graph Explorer",
+    "d3590ed6-52b3-4102-aeff-aad2292ab01c": "Microsoft Office",
+    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c": "Azure Portal",
+}
+# The tenants Microsoft's first-party apps are registered in (a service principal's
+# `appOwnerOrganizationId`): Microsoft Services and Microsoft.
+MICROSOFT_TENANTS = frozenset(
+    {"f8cdef31-a31e-4b4a-93e4-5f571e91255a", "72f988bf-86f1-41af-91ab-2d7cd011db47"}
+)
+
+
+def microsoft_client(client_id: str, owner_tenant: str | None = None) -> str | None:
+    """What makes this client Microsoft's own (None when nothing does)."""
+    if client_id in MICROSOFT_CLIENTS:
+        return f"Microsoft's public client {MICROSOFT_CLIENTS[client_id]}"
+    if client_id in FIRST_PARTY_APP_IDS:
+        return "a Microsoft API"
+    if owner_tenant is not None and owner_tenant.lower() in MICROSOFT_TENANTS:
+        return f"an app registered in Microsoft's tenant {owner_tenant.lower()}"
+    return None
+
+
 def first_party_app_ids(catalogue: Catalogue | None) -> frozenset[str]:
     listed = {api.app_id for api in catalogue.apis.values()} if catalogue is not None else set()
     return FIRST_PARTY_APP_IDS | listed

@@ -25,11 +25,14 @@ from pulumi_policy.secret import Secret
 
 from catalog.catalogue import Catalogue
 
-from . import catalogue_source
-from .config import RuleConfig, parse_config
+from . import catalogue_source, configure_hook
+from .before_write import CLOSED_WORLD, STACK_CHECKS, Step
+from .config import BeforeWriteConfig, RuleConfig, parse_config
+from .configure_hook import CONFIGURED, Configured
 from .resources import Resource
 from .rules import RULES, Rule
 from .stack import Stack
+from .tenant_directory import GraphDirectory
 
 PACK_NAME = "entra-consent"
 
@@ -54,12 +57,24 @@ _READ = frozenset(
         "applicationId",
         "applicationObjectId",
         "ownerObjectId",
+        # which directory role a role assignment gives
+        "roleId",
+        "roleDefinitionId",
     }
 )
 
 
 # The properties whose dependencies the rules follow (the object ids a resource holds).
-_LINKS = _READ - {"id", "appId", "clientId", "objectId", "claimValues", "appRoleId"}
+_LINKS = _READ - {
+    "id",
+    "appId",
+    "clientId",
+    "objectId",
+    "claimValues",
+    "appRoleId",
+    "roleId",
+    "roleDefinitionId",
+}
 
 
 def _plain(value: Any) -> Any:
@@ -161,29 +176,81 @@ def install_per_call_stack() -> None:
 
 
 def _resource(args: ResourceValidationArgs) -> Resource:
-    return Resource(args.urn, args.resource_type, args.name, _props(args.props))
+    return Resource(
+        args.urn,
+        args.resource_type,
+        args.name,
+        _props(args.props),
+        ignore_changes=tuple(args.opts.ignore_changes or ()),
+        provider=args.provider.urn if args.provider is not None else "",
+    )
+
+
+_RULES = {rule.name: rule for rule in RULES}
+# One Graph reader for the pack process (it keeps what it learnt of object ids); it asks the
+# tenant only when a step needs it.
+_TENANT = GraphDirectory()
+
+
+def _enforced_settings(configured: Configured) -> dict[str, RuleConfig]:
+    """The configured settings of each stack rule `checked-before-write` applies, the mandatory
+    ones only; settings that do not parse count as the defaults (their own rule reports them)."""
+    out = {}
+    for name in [*STACK_CHECKS, CLOSED_WORLD]:
+        if not configured.enforced(name):
+            continue
+        model = _RULES[name].config_model
+        config, _problems = parse_config(model, name, configured.raw(name))
+        out[name] = config if config is not None else model()
+    return out
+
+
+# Worked out once per `Configure` (every rule at its defaults until then), not once per step.
+_ENFORCED: list[dict[str, RuleConfig]] = [_enforced_settings(CONFIGURED)]
+
+
+def _step(args: ResourceValidationArgs) -> Step:
+    provider = args.provider.resource_type if args.provider is not None else None
+    return Step(_resource(args), _TENANT, _ENFORCED[0], provider)
+
+
+def _on_configure(configured: Configured) -> None:
+    """Every catalogue the rules are configured with, read now (before the program runs); the
+    settings `checked-before-write` applies; how long it asks again for a service principal
+    the tenant does not know yet."""
+    for rule in RULES:
+        config, _problems = parse_config(rule.config_model, rule.name, configured.raw(rule.name))
+        if config is not None:
+            catalogue_source.load(catalogue_source.catalogue_dir(config.catalog))
+        if isinstance(config, BeforeWriteConfig):
+            _TENANT.replication_s = config.replicationSeconds
+    _ENFORCED[0] = _enforced_settings(configured)
 
 
 Args = TypeVar("Args", StackValidationArgs, ResourceValidationArgs)
 
 
 def _validate(
-    rule: Rule[Any], subject: Callable[[Args], Stack | Resource]
+    rule: Rule[Any], subject: Callable[[Args], Stack | Resource | Step]
 ) -> Callable[[Args, ReportViolation], None]:
     """The policy's callback: the rule's settings, then the catalogue, then the check on what
     `subject` makes of the engine's arguments (the stack, or one resource)."""
 
     def validate(args: Args, report: ReportViolation) -> None:
+        judged = subject(args)
+        if isinstance(judged, Step) and not judged.judged:
+            return
         config = _settings(rule, args.get_config(), report)
         if config is None:
             return
         loaded = catalogue_source.load(catalogue_source.catalogue_dir(config.catalog))
-        if loaded.catalogue is None and rule.needs_catalogue:
+        needs = judged.needs_catalogue if isinstance(judged, Step) else rule.needs_catalogue
+        if loaded.catalogue is None and needs:
             report(loaded.failure, None)
             return
         # A rule that runs without a catalogue takes it as optional (closed-world and the
         # built-in list of Microsoft APIs of no-first-party-service-principals).
-        found = rule.check(subject(args), cast(Catalogue, loaded.catalogue), config)
+        found = rule.check(judged, cast(Catalogue, loaded.catalogue), config)
         _report_all(report, found)
 
     return validate
@@ -203,7 +270,7 @@ def policy(rule: Rule[Any]) -> Policy:
     return ResourceValidationPolicy(
         name=rule.name,
         description=rule.description,
-        validate=_validate(rule, _resource),
+        validate=_validate(rule, _step if rule.kind == "step" else _resource),
         enforcement_level=EnforcementLevel.MANDATORY,
         config_schema=schema,
     )
@@ -223,6 +290,8 @@ def build_pack() -> None:
     """Start the analyzer server; prints its port and serves until stopped."""
     gc.set_threshold(*GC_THRESHOLDS)
     install_per_call_stack()
+    configure_hook.install(_on_configure)
+    catalogue_source.load(catalogue_source.catalogue_dir(None))
     PolicyPack(
         name=PACK_NAME,
         policies=policies(),

@@ -24,6 +24,8 @@ class Resource:
     dependencies: Sequence[str] = ()
     property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
     parent: str = ""
+    ignore_changes: Sequence[str] = ()  # its `ignoreChanges` resource option
+    provider: str = ""  # the URN of the provider resource that writes it ("" for a component)
 
     @property
     def client_id(self) -> str | Unknown | None:

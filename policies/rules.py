@@ -1,7 +1,8 @@
 """The rule table of the pack (DESIGN §7): every rule, its kind, its settings and its check.
 
 A rule's kind says what its check judges: "stack", the whole stack at once (with every grant
-and assignment tied to its service principals); "resource", each resource on its own. The pack
+and assignment tied to its service principals); "resource", each resource on its own; "step",
+each resource just before the engine writes it, with the tenant to ask (before_write.py). The pack
 (pack.py) makes each row a CrossGuard policy of that kind and runs its check; nothing else
 about a rule is written anywhere else. The checks live in modules of their own, by family.
 """
@@ -14,24 +15,32 @@ from typing import Any, Generic, Literal, TypeVar
 
 from catalog.catalogue import Catalogue
 
+from .before_write import Step, checked_before_write
 from .catalogue_rules import catalogue_apps_only, catalogue_scopes_only, default_app_role
 from .closed_world import closed_world
 from .config import (
+    BEFORE_WRITE_PROPERTIES,
+    CATALOGUE_APPS_PROPERTIES,
     CLOSED_WORLD_PROPERTIES,
     COMMON_PROPERTIES,
+    OPTIONS_PROPERTIES,
     PRIVILEGED_PROPERTIES,
+    BeforeWriteConfig,
+    CatalogueAppsConfig,
     ClosedWorldConfig,
+    OptionsConfig,
     PrivilegedConfig,
     RuleConfig,
 )
 from .first_party import no_first_party_service_principals
 from .grant_rules import one_grant_per_target, tenant_wide_privileged_scopes
 from .links import registered_ids_only
+from .option_rules import governed_options
 from .resources import Resource
 from .stack import Stack
 from .violation import Violation
 
-Subject = TypeVar("Subject", Stack, Resource)
+Subject = TypeVar("Subject", Stack, Resource, Step)
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class Rule(Generic[Subject]):
 
     name: str
     description: str
-    kind: Literal["stack", "resource"]
+    kind: Literal["stack", "resource", "step"]
     config_model: type[RuleConfig]
     schema: dict[str, dict[str, Any]]
     check: Callable[[Subject, Catalogue, Any], list[Violation]]
@@ -78,10 +87,11 @@ RULES: list[Rule[Any]] = [
     ),
     Rule(
         "catalogue-apps-only",
-        "Service principals and grants only for client ids the catalogue lists.",
+        "Service principals and grants only for client ids the catalogue lists, never for "
+        "Microsoft's own apps unless allowed.",
         "stack",
-        RuleConfig,
-        COMMON_PROPERTIES,
+        CatalogueAppsConfig,
+        CATALOGUE_APPS_PROPERTIES,
         catalogue_apps_only,
     ),
     Rule(
@@ -108,6 +118,25 @@ RULES: list[Rule[Any]] = [
         RuleConfig,
         COMMON_PROPERTIES,
         one_grant_per_target,
+    ),
+    Rule(
+        "governed-options",
+        "No resource option takes a service principal, grant or assignment out of the stack's "
+        "governance (ignore_changes, an explicit provider) unless the config allows it.",
+        "resource",
+        OptionsConfig,
+        OPTIONS_PROPERTIES,
+        governed_options,
+        needs_catalogue=False,
+    ),
+    Rule(
+        "checked-before-write",
+        "Just before a write: each grant and assignment, its ids resolved read-only in the "
+        "tenant, by the mandatory catalogue rules; any other provider resource by closed-world.",
+        "step",
+        BeforeWriteConfig,
+        BEFORE_WRITE_PROPERTIES,
+        checked_before_write,
     ),
     Rule(
         "default-app-role",

@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "simtenant" / "seeds" / "contoso.yaml"
 PROGRAM_FILES = ("__main__.py", "Pulumi.yaml", "requirements.txt")
-PROGRAM_DIRS = ("catalog", "components", "policies")
+PROGRAM_DIRS = ("catalog", "components", "policies", "previews")
 POLICY_CONFIG = ROOT / "policies" / "config.example.json"
 COMMAND_TIMEOUT_S = 600
 
@@ -136,6 +136,9 @@ class Workspace:
             PULUMI_SKIP_CONFIRMATIONS="true",
             PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="true",
             ENTRA_CONSENT_SIM_GRAPH=self.graph_url,
+            # the policy pack asks the tenant whose ids a grant holds before it is written
+            ENTRA_CONSENT_GRAPH_URL=self.graph_url,
+            ENTRA_CONSENT_GRAPH_TOKEN="policy-pack",
             NO_COLOR="1",
         )
         return env

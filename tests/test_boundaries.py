@@ -23,6 +23,8 @@ SHELLS = {
     "components.enterprise_app",
     "components.resource_api",
     "policies.pack",
+    "policies.configure_hook",
+    "policies.tenant_directory",
     "previews.tenant.graph_client",
     "previews.tenant.graph_paging",
     "previews.tenant.graph_errors",
@@ -35,6 +37,9 @@ LAYERS: dict[str, set[str]] = {
     "components.core": {"catalog"},
     "components": {"catalog", "components.core"},
     "policies": {"catalog", "components.core"},
+    # the pack's reader of the tenant, with discover's Graph client (checked-before-write)
+    "policies.tenant_directory": {"catalog", "components.core", "policies", "previews.tenant"},
+    "policies.pack": {"catalog", "components.core", "policies", "policies.tenant_directory"},
     "previews.markdown": {"catalog"},
     "previews.plan": {"catalog", "components.core", "previews.markdown"},
     "previews.render": {"catalog", "components.core", "previews.markdown"},

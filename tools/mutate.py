@@ -91,6 +91,15 @@ MODULES: dict[str, Module] = {
         ("tests/policies/test_rules*.py", "tests/policies/test_corpus.py"),
         ("tests/policies/test_corpus.py",),
     ),
+    "before_write": Module(
+        ("policies/before_write.py", "policies/option_rules.py"),
+        (
+            "tests/policies/test_before_write.py",
+            "tests/policies/test_option_rules.py",
+            "tests/policies/test_corpus.py",
+        ),
+        ("tests/policies/test_corpus.py",),
+    ),
     "resources": Module(
         ("policies/resources.py", "policies/stack.py", "policies/property_values.py"),
         ("tests/policies/test_rules*.py", "tests/policies/test_corpus.py"),

@@ -1,8 +1,14 @@
 """Drive the policy pack the way the engine does: start `policies/__main__.py`, read its port,
-and speak the analyzer gRPC protocol; turn mock-runtime program runs into engine resources."""
+and speak the analyzer gRPC protocol; turn mock-runtime program runs into engine resources.
+
+The pack asks the tenant which apps a grant's ids name before a write (checked-before-write):
+each pack process here has its simulated Graph, which holds the service principals of the
+resources it is asked about (as a tenant does once they are created), and nothing else."""
 
 from __future__ import annotations
 
+import copy
+import os
 import subprocess
 import sys
 import tempfile
@@ -19,6 +25,8 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from components.core.naming import SERVICE_PRINCIPAL_TYPE
 from simtenant.fakes.fake_tenant import FakeTenant
 from simtenant.fakes.mock_runtime import ROOT, ProgramRun, TenantMocks
+from simtenant.graph.server import SimTenant
+from simtenant.graph.service_principals import SP_DEFAULTS
 
 PACK_MAIN = ROOT / "policies" / "__main__.py"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown string at preview
@@ -162,16 +170,38 @@ def policy_config(config: Mapping[str, Any]) -> analyzer_pb2.ConfigureAnalyzerRe
     return request
 
 
+def _known(value: Any) -> str | None:
+    return value.lower() if isinstance(value, str) and value and value != UNKNOWN else None
+
+
+def _default_provider(resource: EngineResource) -> analyzer_pb2.AnalyzerProviderResource | None:
+    """The provider the engine names with a custom resource: its package's default one."""
+    if not resource.custom or resource.type.startswith("pulumi:providers:"):
+        return None
+    typ = f"pulumi:providers:{resource.type.split(':', 1)[0]}"
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=typ, urn=f"urn:pulumi:dev::entra-consent::{typ}::default", name="default"
+    )
+
+
 class PolicyPackProcess:
-    """The pack as the CLI runs it: a subprocess serving the analyzer protocol."""
+    """The pack as the CLI runs it: a subprocess serving the analyzer protocol, reading its
+    own simulated tenant (`tenant`) over Graph."""
 
     def __init__(self, main: Path = PACK_MAIN) -> None:
+        self.tenant = SimTenant(token="policy-pack").start()
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_", "ARM_"))}
+        env.update(
+            ENTRA_CONSENT_GRAPH_URL=self.tenant.base_url,
+            ENTRA_CONSENT_GRAPH_TOKEN="policy-pack",
+        )
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (closed in close())
         self.process = subprocess.Popen(
             [sys.executable, str(main)],
             cwd=main.parent,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
+            env=env,
         )
         assert self.process.stdout is not None
         line = self.process.stdout.readline().decode().strip()
@@ -191,6 +221,10 @@ class PolicyPackProcess:
         return info
 
     def configure(self, config: Mapping[str, Any]) -> None:
+        """Configure as the CLI does. `checked-before-write` runs only when `config` names it:
+        it repeats the stack rules' verdict on each grant with known ids, which tests of the
+        other rules do not ask about (the corpus names it, as the example config does)."""
+        config = {"checked-before-write": "disabled", **config}
         self.stub.Configure(policy_config(config))
 
     def analyze_stack(self, resources: Iterable[EngineResource]) -> list[Diagnostic]:
@@ -203,6 +237,7 @@ class PolicyPackProcess:
             urn=resource.urn,
             name=resource.name,
             options=analyzer_pb2.AnalyzerResourceOptions(parent=resource.parent),
+            provider=_default_provider(resource),
         )
         # The engine files a resource policy's violations under the analyzed resource.
         return [
@@ -210,8 +245,23 @@ class PolicyPackProcess:
             for d in _diagnostics(self.stub.Analyze(request, timeout=60))
         ]
 
+    def hold(self, resources: Iterable[EngineResource]) -> None:
+        """Let the tenant hold every service principal among `resources` whose object id and
+        app id are known (managed ones and reads alike)."""
+        with self.tenant.lock:
+            sps = self.tenant.tenant.service_principals
+            for r in resources:
+                object_id = _known(r.outputs.get("objectId"))
+                app_id = _known(r.outputs.get("clientId") or r.outputs.get("appId"))
+                if r.type != SP_TYPE or object_id is None or app_id is None:
+                    continue
+                sp = copy.deepcopy(SP_DEFAULTS)
+                sp.update(id=object_id, appId=app_id, displayName=r.name, appDisplayName=r.name)
+                sps[object_id] = sp
+
     def analyze_all(self, resources: list[EngineResource]) -> list[Diagnostic]:
         """What one preview reports: `Analyze` per registered resource, then `AnalyzeStack`."""
+        self.hold(resources)
         found: list[Diagnostic] = []
         for r in resources:
             if r.type != STACK_TYPE and not r.read:
@@ -228,6 +278,7 @@ class PolicyPackProcess:
             self.process.kill()
             self.process.wait()
         self._stderr.close()
+        self.tenant.stop()
 
 
 def _diagnostics(response: analyzer_pb2.AnalyzeResponse) -> list[Diagnostic]:

@@ -33,6 +33,8 @@ def test_the_example_stack_passes_the_pack(workspace: Workspace) -> None:
         ("secret_scopes.py", "catalogue-scopes-only", "teams-secret-scopes"),
         ("outside_component.py", "registered-ids-only", "stray-teams-grant"),
         ("unknown_user.py", "tenant-wide-privileged-scopes", "mail-graph-user-later"),
+        ("ignore_changes_grant.py", "governed-options", "ignore_changes on claimValues"),
+        ("explicit_provider.py", "governed-options", "teams-graph-elsewhere"),
     ],
 )
 def test_variants_beyond_the_catalogue_are_refused(
@@ -51,3 +53,80 @@ def test_variants_beyond_the_catalogue_are_refused(
     assert policy in up.stdout, str(up)
     # The engine checks policy before it changes anything: the whole tenant is as it was.
     assert tenant.graph.http.get(state).json() == before
+
+
+def _grants(tenant: TenantProcess) -> list[dict[str, object]]:
+    return list(tenant.graph.list("/oauth2PermissionGrants"))
+
+
+@pytest.mark.parametrize(
+    ("program", "resource", "said"),
+    [
+        (
+            "client_swapped_at_update.py",
+            "teams-graph-swapped-at-update",
+            "client app not in the catalogue (client id 00000002-0000-0ff1-ce00-000000000000",
+        ),
+        (
+            "tenant_wide_at_update.py",
+            "mail-graph-everyone-at-update",
+            "privileged scopes granted tenant-wide",
+        ),
+    ],
+)
+def test_what_the_update_declares_unlike_its_preview_is_refused_before_it_is_written(
+    workspace: Workspace, tenant: TenantProcess, program: str, resource: str, said: str
+) -> None:
+    """The program branches on `is_dry_run()`: its preview passes every rule, and the update
+    declares something else. Stack rules run only after an update; checked-before-write asks
+    the tenant before the step and stops it."""
+    workspace.write_program(PROGRAMS / program)
+    preview = workspace.preview()
+    assert resource in preview.stdout and "mandatory" not in preview.stdout.lower(), str(preview)
+    up = workspace.up(check=False)
+    assert up.code != 0, str(up)
+    assert "checked-before-write" in up.stdout and said in up.stdout, str(up)
+    exchange = tenant.graph.service_principal("00000002-0000-0ff1-ce00-000000000000")
+    mail = tenant.graph.service_principal("e7185a25-9df9-4d05-b779-76b04bf46424")
+    assert exchange is not None and mail is not None
+    written = _grants(tenant)
+    assert [g for g in written if g["clientId"] == exchange["id"]] == []
+    everyone = [
+        g for g in written if g["clientId"] == mail["id"] and g["consentType"] == "AllPrincipals"
+    ]
+    assert everyone == [], everyone
+
+
+def test_a_catalogue_rewritten_by_the_program_is_not_what_the_pack_judges_by(
+    workspace: Workspace, tenant: TenantProcess
+) -> None:
+    """The pack reads its catalogue when the engine configures it, before the program runs:
+    a program that rewrites the catalogue on disk while it runs is judged by the original."""
+    workspace.write_program(PROGRAMS / "catalogue_swapped.py")
+    catalogue = workspace.project / "catalog" / "apps" / "microsoft-365-for-jira.yaml"
+    original = catalogue.read_text("utf-8")
+    state = tenant.base_url.replace("/v1.0", "/_sim/state")
+    before = tenant.graph.http.get(state).json()
+    for command in (workspace.preview, workspace.up):
+        catalogue.write_text(original, "utf-8")  # each CI job starts from a fresh checkout
+        result = command(check=False)
+        assert result.code != 0, str(result)
+        assert "Files.ReadWrite.All" in catalogue.read_text("utf-8")  # the program ran
+        assert "catalogue-scopes-only" in result.stdout, str(result)
+        assert "scopes not in the catalogue: Files.ReadWrite.All" in result.stdout, str(result)
+    assert tenant.graph.http.get(state).json() == before
+
+
+def test_a_resource_outside_the_closed_world_declared_only_at_the_update_is_never_written(
+    workspace: Workspace,
+) -> None:
+    """The stand-in provider fails any attempt to write a directory role ("not simulated"):
+    the pack must stop the step before the provider is asked."""
+    workspace.write_program(PROGRAMS / "directory_role_at_update.py")
+    preview = workspace.preview()
+    assert "teams-global-admin-at-update" not in preview.stdout, str(preview)
+    up = workspace.up(check=False)
+    assert up.code != 0, str(up)
+    assert "checked-before-write" in up.stdout, str(up)
+    assert "it would give a directory role (e.g. Global Administrator)" in up.stdout, str(up)
+    assert "not simulated" not in up.stdout + up.stderr, str(up)

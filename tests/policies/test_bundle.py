@@ -53,8 +53,11 @@ def test_bundled_pack_judges_like_the_project_pack(bundled: PolicyPackProcess) -
     case = load_case(CASES / "unlisted-scope-tenant-grant.yaml")
     assert case.resources is not None
     found = bundled.analyze_all(build_resources(case.resources, preview=False))
-    assert [(d.policy, d.resource) for d in found] == [
-        ("catalogue-scopes-only", "m365-jira-teams-microsoft-graph-tenant")
+    # Judged at the end (the stack rule) and before the write, with the ids resolved in the
+    # tenant (the bundle's own Graph client).
+    assert sorted((d.policy, d.resource) for d in found) == [
+        ("catalogue-scopes-only", "m365-jira-teams-microsoft-graph-tenant"),
+        ("checked-before-write", "m365-jira-teams-microsoft-graph-tenant"),
     ]
 
 
