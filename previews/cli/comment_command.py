@@ -2,9 +2,10 @@
 whole pull-request comment of one stack within one size budget, and the exit code the workflow
 acts on.
 
-The comment: the marker line the workflow finds it by, the offline plan diff against REF (or the
-settings' problems when they do not load), then the consent diff of `pulumi preview` with the
-policy verdict (or a line saying no live preview was run). Budget split: each part gets all it
+The comment: the marker line the workflow finds it by, the files changed since REF that decide
+consent (previews/plan/deciding_files.py), the offline plan diff against REF (or the settings'
+problems when they do not load), then the consent diff of `pulumi preview` with the policy
+verdict (or a line saying no live preview was run). Budget split: each part gets all it
 needs when both fit; otherwise the live diff, what the tenant would actually see and the policy
 verdict, gets at least two thirds and the plan diff the rest (at least a third, or all it needs).
 """
@@ -32,15 +33,18 @@ from previews.cli.render_command import (
 from previews.cli.stack_args import add_stack_arguments, byte_budget
 from previews.markdown import Group, code, fit, truncate, utf8_size
 from previews.plan.base_plan import plan_against_base
+from previews.plan.deciding_files import DECIDING_FOLDERS, DecidingFiles, deciding_files
 from previews.plan.plan_diff import PlanDiffDocument
 from previews.plan.plan_diff_markdown import plan_diff_markdown
 from previews.render.digest import read_policy_events, read_text
 from previews.render.pipeline import render_digest
+from previews.render.render_changes import WARNING
 
 DEFAULT_BUDGET = 60_000  # UTF-8 bytes; GitHub takes 65,536 characters, never more than bytes
 MIN_BUDGET = 10_000
 EXIT_SETTINGS = 6
 # Pulumi's own rule for stack names: the marker and the workflow's shell and jq read the name.
+DECIDING_LISTED = 50
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 SEPARATOR = ["", "---", ""]
 NO_PREVIEW = (
@@ -147,10 +151,12 @@ def run(args: argparse.Namespace) -> int:
     with no_cyclic_gc():
         offline = _offline(inputs)
         catalogue = _catalogue(inputs.project_dir, stack)
-        comment = build_comment(inputs, offline, catalogue, args.max_bytes)
+        found = deciding_files(inputs.project_dir, inputs.base, _catalog_folder(inputs))
+        deciding = deciding_markdown(found, inputs.base)
+        comment = build_comment(inputs, offline, catalogue, args.max_bytes, deciding)
         sys.stdout.write(comment.markdown)
         if args.full is not None:
-            full = build_comment(inputs, offline, catalogue, None).markdown
+            full = build_comment(inputs, offline, catalogue, None, deciding).markdown
             args.full.write_text(full, encoding="utf-8")
     return comment.exit_code
 
@@ -162,17 +168,51 @@ def _offline(inputs: Inputs) -> PlanDiffDocument | list[Problem]:
         return exc.problems
 
 
-def _catalogue(project_dir: Path, stack: str) -> Catalogue | list[Problem]:
-    """The catalogue the working tree's stack file names (default `catalog`)."""
+def _catalog_folder(inputs: Inputs) -> str:
+    """The catalogue folder the working tree's stack file names (default `catalog`)."""
     try:
-        named = read_stack_config(project_dir, stack).get("entra-consent:catalog")
+        named = read_stack_config(inputs.project_dir, inputs.stack).get("entra-consent:catalog")
     except ConfigurationError:
         named = None
-    folder = named if isinstance(named, str) and named else "catalog"
+    return named if isinstance(named, str) and named else "catalog"
+
+
+def _catalogue(project_dir: Path, stack: str) -> Catalogue | list[Problem]:
+    """The catalogue the working tree's stack file names (default `catalog`)."""
+    folder = _catalog_folder(Inputs(project_dir, stack, "", None, None, 0))
     try:
         return load_catalogue(project_dir / folder, relative_to=project_dir)
     except ConfigurationError as exc:
         return exc.problems
+
+
+def deciding_markdown(found: DecidingFiles, base: str) -> str:
+    """The section that lists the changed files that decide consent ("" when none changed)."""
+    if found.problem is not None:
+        return (
+            f"**Files that decide consent**: not listed ({found.problem}); read the pull "
+            f"request's changes to {', '.join(code(f + '/') for f in DECIDING_FOLDERS)}, "
+            f"`__main__.py`, `.github/` and `requirements*.txt` as code.\n\n"
+        )
+    if not found.paths:
+        return ""
+    shown = [f"- {code(p)}" for p in found.paths[:DECIDING_LISTED]]
+    more = len(found.paths) - len(shown)
+    return "\n".join(
+        [
+            f"## {WARNING} This pull request changes what decides consent",
+            "",
+            f"{len(found.paths)} changed file(s) since {code(base)} decide what is granted, how "
+            "the policy pack judges it or how this comment is made. The consent diff below "
+            "shows what the program declared, not what else its code does: read them as code "
+            "before approving.",
+            "",
+            *shown,
+            *([f"- and {more} more"] if more else []),
+            "",
+            "",
+        ]
+    )
 
 
 def build_comment(
@@ -180,9 +220,11 @@ def build_comment(
     offline: PlanDiffDocument | list[Problem],
     catalogue: Catalogue | list[Problem],
     budget: int | None,
+    deciding: str = "",
 ) -> Comment:
-    """The comment within `budget` UTF-8 bytes (None: no limit)."""
-    head = f"<!-- entra-consent-preview:{inputs.stack} -->\n"
+    """The comment within `budget` UTF-8 bytes (None: no limit), `deciding` (the section on
+    changed files that decide consent) first."""
+    head = f"<!-- entra-consent-preview:{inputs.stack} -->\n" + deciding
     room = None if budget is None else budget - utf8_size(head) - utf8_size("\n".join(SEPARATOR))
     plan = _offline_markdown(inputs, offline, room)
     codes = [EXIT_SETTINGS] if isinstance(offline, list) else []

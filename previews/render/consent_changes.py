@@ -139,6 +139,8 @@ class UnmappedChange:
     app_role_id: str = ""
     retained: bool = False
     properties: tuple[PropertyChange, ...] = ()
+    gives: str | None = None  # what an azuread resource of another type gives (access_powers)
+    to: str | None = None  # to whom: a service principal's name, or the object id
 
     @property
     def consent(self) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from components.core.access_powers import ROLE_PROPERTIES, gives, power_of
 from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
@@ -166,7 +167,17 @@ def unmapped(
             api=_sp_label(value(state, "resourceObjectId"), sp_names),
             app_role_id=str(value(state, "appRoleId") or ""),
         )
-    return UnmappedChange(**common, properties=res.properties(action))
+    power = power_of(typ)
+    if power is None:
+        return UnmappedChange(**common, properties=res.properties(action))
+    props = {k: value(state, k) for k in {*power.who, *ROLE_PROPERTIES.values()}}
+    whom = next((props[k] for k in power.who if props.get(k) is not None), None)
+    return UnmappedChange(
+        **common,
+        properties=res.properties(action),
+        gives=gives(typ, props),
+        to=_sp_label(whom, sp_names) if whom is not None else None,
+    )
 
 
 def note_service_principal(sp_names: dict[str, str], state: ResourceState | None) -> None:

@@ -61,6 +61,12 @@ def unmapped_line(style: Style, c: UnmappedChange) -> str:
     kind = (
         "service principal" if c.kind == "service principal" else f"resource of type {code(c.kind)}"
     )
+    if c.gives is not None and c.action != "delete":
+        mark = mark or WARNING + " "
+        to = f" to {shown(c.to)}" if c.to is not None else ""
+        access = f"; **gives {c.gives}**{to}"
+    else:
+        access = ""
     if c.action == "delete":
         effect = "**deleted**" + (
             " from the stack; kept in the tenant (retain on delete)" if c.retained else ""
@@ -71,4 +77,4 @@ def unmapped_line(style: Style, c: UnmappedChange) -> str:
         effect = {"create": "created", "import": "imported", "update": "updated"}.get(
             c.action, "replaced"
         )
-    return f"- {mark}{kind} {code(c.name)} ({where}): {effect}"
+    return f"- {mark}{kind} {code(c.name)} ({where}): {effect}{access}"

@@ -67,7 +67,10 @@ def test_live_diff_with_mandatory_violations(
     code, out, _ = comment(capsys, repo, *preview, *events)
     assert code == EXIT_MANDATORY_VIOLATIONS
     plan, live = out.split(SPLIT)
-    assert plan.startswith(MARKER + "\n## Consent plan diff")
+    # the pull request widened the catalogue: the section on what decides consent comes first
+    assert plan.startswith(MARKER + "\n## ⚠️ This pull request changes what decides consent")
+    assert "- `catalog/apps/microsoft-365-for-jira.yaml`\n" in plan
+    assert "\n## Consent plan diff" in plan
     assert "mandatory" in live
     assert utf8_size(out) <= DEFAULT_BUDGET
 

@@ -159,8 +159,31 @@ def test_another_resource_type_shows() -> None:
     step["newState"]["type"] = typ
     step["urn"] = step["newState"]["urn"] = f"urn:pulumi:dev::{PROJECT}::{typ}::sneaky"
     out = lines([step])
-    assert f"- resource of type `{typ}` `sneaky` (outside any app component): created" in out
+    assert (
+        f"- ⚠️ resource of type `{typ}` `sneaky` (outside any app component): created; **gives "
+        "membership of a group, with every assignment and role the group holds**"
+    ) in out
     assert NO_CHANGES not in out
+
+
+def test_a_directory_role_shows_what_it_gives_to_whom() -> None:
+    """Never just a count: "directory role Global Administrator -> service principal X"."""
+    step = orphan(assignment_step("dev", "jemhc", user_id(5), "create"), "teams-global-admin")
+    typ = "azuread:index/directoryRoleAssignment:DirectoryRoleAssignment"
+    step["newState"]["type"] = typ
+    step["newState"]["inputs"] = {
+        "roleId": "62e90394-69f5-4237-9190-012177145e10",
+        "principalObjectId": "`](javascript:alert(1))",
+    }
+    step["urn"] = step["newState"]["urn"] = f"urn:pulumi:dev::{PROJECT}::{typ}::teams-global-admin"
+    out = lines([step])
+    (line,) = [x for x in out if "teams-global-admin" in x]
+    assert line.startswith(f"- ⚠️ resource of type `{typ}` `teams-global-admin`")
+    assert (
+        "**gives a directory role (e.g. Global Administrator) over the whole directory (role "
+        in line
+    )
+    assert line.endswith("Global Administrator)** to `` `](javascript:alert(1)) ``")
 
 
 def test_unmapped_change_keeps_grant_and_assignment_types() -> None:

@@ -1,0 +1,113 @@
+"""The files of a pull request that decide consent, read from real git histories: what the
+comment lists first, for a reviewer to read as code."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from previews.cli.comment_command import deciding_markdown
+from previews.plan.deciding_files import DecidingFiles, deciding_files, is_deciding
+from tests.previews.plan.test_plan_base import git
+
+DECIDING = [
+    "policies/config.example.json",
+    "policies/pack.py",
+    "components/enterprise_app.py",
+    "__main__.py",
+    "Pulumi.yaml",
+    "previews/render/render_markdown.py",
+    "ci/preview-stack.sh",
+    ".github/workflows/consent-preview.yml",
+    "catalog/apps/microsoft-365-for-jira.yaml",
+    "requirements.txt",
+    "requirements-dev.txt",
+]
+NOT_DECIDING = ["Pulumi.dev.yaml", "docs/policies.md", "README.md", "tests/test_x.py"]
+
+
+def history(root: Path, changed: list[str], project: str = "") -> Path:
+    """A repository whose second commit (HEAD) changes `changed`, under `project`."""
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README.md").write_text("base\n")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "base")
+    for name in changed:
+        path = root / (name if name.startswith(".github") else f"{project}{name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("changed\n")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "pull request")
+    return root / project if project else root
+
+
+def test_every_deciding_file_is_listed_and_nothing_else(tmp_path: Path) -> None:
+    project = history(tmp_path / "r", DECIDING + NOT_DECIDING)
+    found = deciding_files(project, "HEAD~1")
+    assert found == DecidingFiles(tuple(sorted(DECIDING)))
+
+
+def test_a_stack_file_only_change_lists_nothing(tmp_path: Path) -> None:
+    project = history(tmp_path / "r", ["Pulumi.dev.yaml", "docs/adopting.md"])
+    assert deciding_files(project, "HEAD~1") == DecidingFiles(())
+    assert deciding_markdown(DecidingFiles(()), "main") == ""
+
+
+def test_a_project_in_a_subfolder_and_its_own_catalogue_folder(tmp_path: Path) -> None:
+    project = history(
+        tmp_path / "r",
+        ["shared-catalog/apps/x.yaml", "policies/rules.py", "Pulumi.dev.yaml", ".github/x.yml"],
+        project="tenant/",
+    )
+    found = deciding_files(project, "HEAD~1", catalog="shared-catalog")
+    assert found.paths == (
+        ".github/x.yml",
+        "tenant/policies/rules.py",
+        "tenant/shared-catalog/apps/x.yaml",
+    )
+
+
+def test_the_branch_point_is_the_base_not_the_base_branch_tip(tmp_path: Path) -> None:
+    """`REF...HEAD`: what main changed since the branch left it is not the pull request's."""
+    project = history(tmp_path / "r", ["policies/pack.py"])
+    git(project, "checkout", "-q", "-b", "pr")
+    git(project, "checkout", "-q", "main")
+    (project / "ci").mkdir()
+    (project / "ci" / "later.sh").write_text("main moved on\n")
+    git(project, "add", ".")
+    git(project, "commit", "-q", "-m", "main moves on")
+    git(project, "checkout", "-q", "pr")
+    assert deciding_files(project, "main").paths == ()
+
+
+def test_a_base_that_cannot_be_compared_is_said(tmp_path: Path) -> None:
+    project = history(tmp_path / "r", ["policies/pack.py"])
+    found = deciding_files(project, "origin/nosuch")
+    assert found.paths == () and found.problem is not None
+    text = deciding_markdown(found, "origin/nosuch")
+    assert "not listed (git cannot compare origin/nosuch with HEAD" in text
+    outside = deciding_files(tmp_path, "HEAD~1")
+    assert outside.problem is not None and "not in a git repository" in outside.problem
+
+
+def test_the_section_escapes_file_names_and_caps_the_list(tmp_path: Path) -> None:
+    names = tuple(f"policies/x{i:03}`](javascript:alert(1)).py" for i in range(60))
+    text = deciding_markdown(DecidingFiles(names), "main")
+    assert text.startswith("## ⚠️ This pull request changes what decides consent\n")
+    assert "60 changed file(s) since `main` decide" in text
+    assert text.count("\n- ``") == 50 and "- and 10 more" in text
+    assert "- ``policies/x000`](javascript:alert(1)).py``" in text
+
+
+@pytest.mark.parametrize("name", DECIDING)
+def test_is_deciding_at_the_root(name: str) -> None:
+    assert is_deciding(PurePosixPath(name), PurePosixPath(""), PurePosixPath("catalog"))
+
+
+@given(st.text(min_size=1, max_size=40).filter(lambda s: "\0" not in s))
+def test_hostile_paths_never_raise(name: str) -> None:
+    is_deciding(PurePosixPath(name), PurePosixPath("p"), PurePosixPath("../c"))
