@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ci/deploy-stack.sh STACK: apply one stack, after its offline check, with the policy pack.
 #
-# 1. `entra-consent check STACK`: the stack file, settings, catalogue and plan, offline; any
+# 1. `entra-consent check STACK`: the stack file, settings, catalogue and plan, offline, and the
+#    plan judged by the policy pack's mandatory rules (POLICY_CONFIG); any
 #    problem stops here, before the tenant is touched.
 # 2. The stack's consent plan (`entra-consent plan`) into the job summary.
 # 3. `pulumi up --yes` with the policy pack and its config (its preview runs first: a mandatory
@@ -24,7 +25,7 @@ ci_enter_project
 PARALLEL="${PARALLEL:-8}"
 
 check_exit=0
-problems="$(entra_consent check "$STACK" 2>&1)" || check_exit=$?
+problems="$(entra_consent check --policy-config "$POLICY_CONFIG" "$STACK" 2>&1)" || check_exit=$?
 printf '%s\n' "$problems" >&2
 if [ "$check_exit" != 0 ]; then
   {

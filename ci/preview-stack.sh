@@ -3,7 +3,8 @@
 #
 # 1. With LIVE=true: `pulumi preview` of STACK with the policy pack and its config, as JSON with
 #    the engine event log (policy violations).
-# 2. Always: `entra-consent comment`, the whole comment within MAX_BYTES: the offline plan diff
+# 2. Always: `entra-consent comment`, the whole comment within MAX_BYTES: the files that decide
+#    consent, the policy pack's offline verdict on the plan (POLICY_CONFIG), the offline plan diff
 #    against BASE_REF and, when live, the consent diff of the preview with the policy verdict.
 #    The comment goes to OUT_DIR/comment.md and the job summary, the comment without a size
 #    limit (OUT_DIR/comment-full.md) to the log.
@@ -54,7 +55,8 @@ if [ "$LIVE" = true ]; then
 fi
 
 comment_exit=0
-entra_consent comment --stack "$STACK" --base "$BASE_REF" --max-bytes "${MAX_BYTES:-60000}" \
+entra_consent comment --stack "$STACK" --base "$BASE_REF" --policy-config "$POLICY_CONFIG" \
+  --max-bytes "${MAX_BYTES:-60000}" \
   --full "$out/comment-full.md" "${args[@]}" > "$out/comment.md" || comment_exit=$?
 ci_output comment_exit "$comment_exit"
 if [ "$comment_exit" != 1 ]; then

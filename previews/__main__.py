@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 from catalog.problems import ConfigurationError
 from previews.cli import (
+    changed_command,
     check_command,
     comment_command,
     discover_command,
@@ -25,6 +26,7 @@ SUBCOMMANDS = [
     render_command,
     comment_command,
     discover_command,
+    changed_command,
 ]
 
 EXIT_BAD_INPUT = 1

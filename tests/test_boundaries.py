@@ -41,7 +41,7 @@ LAYERS: dict[str, set[str]] = {
     "policies.tenant_directory": {"catalog", "components.core", "policies", "previews.tenant"},
     "policies.pack": {"catalog", "components.core", "policies", "policies.tenant_directory"},
     "previews.markdown": {"catalog"},
-    "previews.plan": {"catalog", "components.core", "previews.markdown"},
+    "previews.plan": {"catalog", "components.core", "previews.markdown", "policies"},
     "previews.render": {"catalog", "components.core", "previews.markdown"},
     "previews.tenant": {"catalog", "components.core", "previews.markdown"},
     "previews.cli": {

@@ -22,6 +22,8 @@ from typing import Any
 from catalog.catalogue import Catalogue, load_catalogue
 from catalog.problems import ConfigurationError, Problem
 from components.core.stack_file import read_stack_config
+from previews.cli.check_command import DEFAULT_POLICY_CONFIG
+from previews.cli.comment_sections import EXIT_SETTINGS, deciding_markdown, offline_verdict
 from previews.cli.plan_command import no_cyclic_gc
 from previews.cli.render_command import (
     EXIT_MANDATORY_VIOLATIONS,
@@ -33,16 +35,14 @@ from previews.cli.render_command import (
 from previews.cli.stack_args import add_stack_arguments, byte_budget
 from previews.markdown import Group, code, fit, truncate, utf8_size
 from previews.plan.base_plan import plan_against_base
-from previews.plan.deciding_files import DECIDING_FOLDERS, DecidingFiles, deciding_files
+from previews.plan.deciding_files import deciding_files
 from previews.plan.plan_diff import PlanDiffDocument
 from previews.plan.plan_diff_markdown import plan_diff_markdown
 from previews.render.digest import read_policy_events, read_text
 from previews.render.pipeline import render_digest
-from previews.render.render_changes import WARNING
 
 DEFAULT_BUDGET = 60_000  # UTF-8 bytes; GitHub takes 65,536 characters, never more than bytes
 MIN_BUDGET = 10_000
-EXIT_SETTINGS = 6
 # Pulumi's own rule for stack names: the marker and the workflow's shell and jq read the name.
 DECIDING_LISTED = 50
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
@@ -126,6 +126,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help=f"size limit of the whole comment in UTF-8 bytes (default: {DEFAULT_BUDGET})",
     )
     parser.add_argument(
+        "--policy-config",
+        type=Path,
+        metavar="FILE",
+        help="the policy pack's config, whose mandatory rules judge the plan offline (default: "
+        f"{DEFAULT_POLICY_CONFIG} in the project folder, when there)",
+    )
+    parser.add_argument(
         "--full",
         type=Path,
         metavar="FILE",
@@ -152,8 +159,12 @@ def run(args: argparse.Namespace) -> int:
         offline = _offline(inputs)
         catalogue = _catalogue(inputs.project_dir, stack)
         found = deciding_files(inputs.project_dir, inputs.base, _catalog_folder(inputs))
-        deciding = deciding_markdown(found, inputs.base)
+        verdict = offline_verdict(inputs.project_dir, inputs.stack, args.policy_config)
+        deciding = deciding_markdown(found, inputs.base) + verdict.markdown
         comment = build_comment(inputs, offline, catalogue, args.max_bytes, deciding)
+        if verdict.exit_code != EXIT_OK:
+            worst = next(c for c in PRIORITY if c in (comment.exit_code, verdict.exit_code))
+            comment = Comment(comment.markdown, worst)
         sys.stdout.write(comment.markdown)
         if args.full is not None:
             full = build_comment(inputs, offline, catalogue, None, deciding).markdown
@@ -184,35 +195,6 @@ def _catalogue(project_dir: Path, stack: str) -> Catalogue | list[Problem]:
         return load_catalogue(project_dir / folder, relative_to=project_dir)
     except ConfigurationError as exc:
         return exc.problems
-
-
-def deciding_markdown(found: DecidingFiles, base: str) -> str:
-    """The section that lists the changed files that decide consent ("" when none changed)."""
-    if found.problem is not None:
-        return (
-            f"**Files that decide consent**: not listed ({found.problem}); read the pull "
-            f"request's changes to {', '.join(code(f + '/') for f in DECIDING_FOLDERS)}, "
-            f"`__main__.py`, `.github/` and `requirements*.txt` as code.\n\n"
-        )
-    if not found.paths:
-        return ""
-    shown = [f"- {code(p)}" for p in found.paths[:DECIDING_LISTED]]
-    more = len(found.paths) - len(shown)
-    return "\n".join(
-        [
-            f"## {WARNING} This pull request changes what decides consent",
-            "",
-            f"{len(found.paths)} changed file(s) since {code(base)} decide what is granted, how "
-            "the policy pack judges it or how this comment is made. The consent diff below "
-            "shows what the program declared, not what else its code does: read them as code "
-            "before approving.",
-            "",
-            *shown,
-            *([f"- and {more} more"] if more else []),
-            "",
-            "",
-        ]
-    )
 
 
 def build_comment(

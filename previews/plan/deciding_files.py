@@ -49,8 +49,21 @@ def is_deciding(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixP
     return catalog.parts != () and inside.is_relative_to(catalog)
 
 
-def deciding_files(project_dir: Path, ref: str, catalog: str = "catalog") -> DecidingFiles:
-    """The consent-deciding files changed between `ref` and HEAD."""
+def runs_in_preview(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixPath) -> bool:
+    """A deciding file that is code the preview job runs (everything but the catalogue, which
+    is data the pack and the program read)."""
+    if not is_deciding(path, project, catalog):
+        return False
+    inside = path.relative_to(project) if project.parts and path.is_relative_to(project) else path
+    in_catalogue = catalog.parts != () and inside.is_relative_to(catalog)
+    return not (in_catalogue or (inside.parts and inside.parts[0] == "catalog"))
+
+
+def deciding_files(
+    project_dir: Path, ref: str, catalog: str = "catalog", *, code: bool = False
+) -> DecidingFiles:
+    """The consent-deciding files changed between `ref` and HEAD (`code`: only those that run
+    during the preview)."""
     try:
         prefix = _git(project_dir, "rev-parse", "--show-prefix")
     except OSError as exc:
@@ -63,5 +76,6 @@ def deciding_files(project_dir: Path, ref: str, catalog: str = "catalog") -> Dec
     project = PurePosixPath(prefix.stdout.decode(errors="replace").strip())
     catalog_path = PurePosixPath(catalog)
     names = [n for n in changed.stdout.decode(errors="replace").split("\0") if n]
-    paths = sorted(n for n in names if is_deciding(PurePosixPath(n), project, catalog_path))
+    keep = runs_in_preview if code else is_deciding
+    paths = sorted(n for n in names if keep(PurePosixPath(n), project, catalog_path))
     return DecidingFiles(tuple(paths))

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from components.core.planner import plan_consent
+from catalog.catalogue import Catalogue
+from components.core.planner import ConsentPlan, plan_consent
 from components.core.stack_file import load_stack, read_stack_config, stack_file_name
 from previews.plan.matrix import PlanDocument, build_matrix
 
 
-def plan_stack(project_dir: Path, stack: str) -> PlanDocument:
+@dataclass(frozen=True)
+class StackPlan:
+    """The plan of one stack, with the catalogue it was planned from."""
+
+    catalogue: Catalogue
+    plan: ConsentPlan
+    document: PlanDocument
+
+
+def planned_stack(project_dir: Path, stack: str) -> StackPlan:
     """Raises ConfigurationError with every problem of the stack file and its catalogue."""
     file = stack_file_name(stack)
     config = read_stack_config(project_dir, stack)
     catalogue, settings = load_stack(config, project_dir, file)
     plan = plan_consent(catalogue, settings)
-    return build_matrix(stack, file, catalogue, settings, plan)
+    return StackPlan(catalogue, plan, build_matrix(stack, file, catalogue, settings, plan))
+
+
+def plan_stack(project_dir: Path, stack: str) -> PlanDocument:
+    """Raises ConfigurationError with every problem of the stack file and its catalogue."""
+    return planned_stack(project_dir, stack).document

@@ -240,6 +240,32 @@ def test_live_preview_is_decided_by_identity_origin_example_and_settings(job: Jo
     assert job.run("live-preview.sh", "../dev", **ready).code == 1
 
 
+def test_a_pull_request_that_changes_code_is_previewed_live_only_once_approved(job: Job) -> None:
+    """The program runs during the preview with the job's identity: a change to code that runs
+    then (components/ here) waits for a maintainer's label; a stack-file change does not."""
+    ready = {"PREVIEW_CLIENT_ID": "client", "SAME_REPO": "true", "EXAMPLE_STACKS": ""}
+    job.commit("base")
+    config = job.ws.stack_config()
+    config[FEATURES]["todo"] = {"consent": "none"}
+    job.ws.write_stack_config(config)
+    job.commit("a stack file only")
+    assert job.run("live-preview.sh", "dev", BASE_REF="HEAD~1", **ready).code == 0
+    assert job.step_outputs() == {"live": "true"}
+    program = job.ws.project / "components" / "program.py"
+    program.write_text(program.read_text("utf-8") + "\n# anything\n", "utf-8")
+    job.commit("code")
+    result = job.run("live-preview.sh", "dev", BASE_REF="HEAD~2", **ready)
+    assert result.code == 0, str(result)
+    assert job.step_outputs() == {"live": "false"}
+    assert "changes 1 file(s) of code that run during a preview (components/program.py)" in (
+        result.stdout + result.stderr
+    )
+    approved = job.run("live-preview.sh", "dev", BASE_REF="HEAD~2", CODE_APPROVED="true", **ready)
+    assert approved.code == 0 and job.step_outputs() == {"live": "true"}
+    unknown = job.run("live-preview.sh", "dev", BASE_REF="origin/nosuch", **ready)
+    assert unknown.code == 0 and job.step_outputs() == {"live": "false"}
+
+
 def test_stacks_are_listed_with_the_examples_left_out_of_deployed(job: Job) -> None:
     project = job.ws.project
     shutil.copy(project / "Pulumi.dev.yaml", project / "Pulumi.prod.yaml")

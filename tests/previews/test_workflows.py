@@ -133,7 +133,9 @@ def test_workflow_schema_catches_a_bad_key(tmp_path: Path) -> None:
         pytest.param("consent-preview.yml", "ci/list-stacks.sh", id="pr-stacks-listed"),
         pytest.param("consent-preview.yml", 'ci/live-preview.sh "$STACK"', id="pr-live-decided"),
         pytest.param(
-            "ci/live-preview.sh", 'entra_consent check "$STACK"', id="pr-live-only-if-checked"
+            "ci/live-preview.sh",
+            'entra_consent check --policy-config "$POLICY_CONFIG" "$STACK"',
+            id="pr-live-only-if-checked",
         ),
         pytest.param("consent-preview.yml", 'ci/preview-stack.sh "$STACK"', id="pr-preview-script"),
         pytest.param(
@@ -162,7 +164,9 @@ def test_workflow_schema_catches_a_bad_key(tmp_path: Path) -> None:
         pytest.param("ci/post-comment.sh", "--method PATCH", id="pr-comment-updated-in-place"),
         pytest.param("deploy.yml", 'ci/deploy-stack.sh "$STACK"', id="deploy-script"),
         pytest.param(
-            "ci/deploy-stack.sh", 'entra_consent check "$STACK"', id="deploy-offline-check"
+            "ci/deploy-stack.sh",
+            'entra_consent check --policy-config "$POLICY_CONFIG" "$STACK"',
+            id="deploy-offline-check",
         ),
         pytest.param("ci/deploy-stack.sh", "pulumi up --yes", id="deploy-up"),
         pytest.param(
@@ -232,7 +236,7 @@ def test_event_log_flag_is_enabled_where_used(file: str) -> None:
 def test_preview_script_acts_on_every_exit_code_of_the_comment_command() -> None:
     """Each code the comment command can exit with has its own branch in the preview script,
     which exits with it, and no shell concatenates the comment or cuts it to size any more."""
-    from previews.cli.comment_command import EXIT_SETTINGS
+    from previews.cli.comment_sections import EXIT_SETTINGS
     from previews.cli.render_command import (
         EXIT_MANDATORY_VIOLATIONS,
         EXIT_NOT_UNDERSTOOD,
@@ -258,6 +262,55 @@ def test_the_comment_is_posted_even_when_the_preview_step_fails() -> None:
     assert post["run"] == 'ci/post-comment.sh "$STACK"'
     for condition in ("!cancelled()", "steps.preview.outputs.comment_exit != '1'"):
         assert condition in post["if"]
+
+
+def _env_holders(workflow: str, name: str) -> list[str]:
+    """Where `name` is set: the workflow, each job and each step that sets it."""
+    doc = load(workflow)
+    found = ["workflow"] if name in (doc.get("env") or {}) else []
+    for job_name, job in doc["jobs"].items():
+        if name in (job.get("env") or {}):
+            found.append(job_name)
+        found += [
+            f"{job_name}: {step.get('name') or step.get('run') or step.get('uses')}"
+            for step in job.get("steps", [])
+            if name in (step.get("env") or {})
+        ]
+    return found
+
+
+@pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
+def test_the_github_token_is_held_by_the_posting_step_only(workflow: str) -> None:
+    """The program runs during `pulumi preview`: no step before the post may hold a token that
+    can rewrite pull-request comments."""
+    holders = _env_holders(workflow, "GH_TOKEN")
+    expected = (
+        ["preview: comment on the pull request (one per stack, updated in place)"]
+        if workflow == "consent-preview.yml"
+        else []
+    )
+    assert holders == expected
+
+
+def test_the_preview_files_live_outside_the_checkout() -> None:
+    steps = load("consent-preview.yml")["jobs"]["preview"]["steps"]
+    (preview,) = [s for s in steps if s.get("id") == "preview"]
+    post = steps[steps.index(preview) + 1]
+    out = "${{ runner.temp }}/entra-consent/${{ matrix.stack }}"
+    assert preview["env"]["OUT_DIR"] == out
+    assert post["env"]["COMMENT"] == f"{out}/comment.md"
+
+
+def test_code_is_previewed_live_only_in_the_run_a_maintainer_approved() -> None:
+    doc = load("consent-preview.yml")
+    assert "labeled" in doc[True]["pull_request"]["types"]  # YAML reads `on` as true
+    steps = doc["jobs"]["preview"]["steps"]
+    (live,) = [s for s in steps if s.get("id") == "live"]
+    assert live["env"]["CODE_APPROVED"] == (
+        "${{ github.event.action == 'labeled' && github.event.label.name == 'safe-to-preview' }}"
+    )
+    script = (CI / "live-preview.sh").read_text("utf-8")
+    assert 'entra_consent changed --base "$BASE_REF" --code' in script
 
 
 @pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)

@@ -13,12 +13,8 @@ from hypothesis import strategies as st
 
 from catalog.catalogue import load_catalogue
 from previews.__main__ import main
-from previews.cli.comment_command import (
-    DEFAULT_BUDGET,
-    EXIT_SETTINGS,
-    NO_PREVIEW,
-    SEPARATOR,
-)
+from previews.cli.comment_command import DEFAULT_BUDGET, NO_PREVIEW, SEPARATOR
+from previews.cli.comment_sections import EXIT_SETTINGS, offline_verdict
 from previews.cli.render_command import (
     EXIT_MANDATORY_VIOLATIONS,
     EXIT_OK,
@@ -29,6 +25,7 @@ from previews.plan.base_plan import plan_against_base
 from previews.plan.plan_diff_markdown import plan_diff_markdown
 from previews.render.pipeline import render_digest
 from simtenant.fakes.preview_digests import large_digest
+from tests.previews.conftest import REPO
 from tests.previews.plan.test_plan_base import AFTER, base_repo, make_repo
 from tests.previews.test_markdown_kit import render, structure
 
@@ -187,7 +184,10 @@ def test_budget_split_gives_the_live_diff_two_thirds(
     out = capsys.readouterr().out
     assert utf8_size(out) <= budget
     plan, live = out.split(SPLIT)
-    room = budget - utf8_size(MARKER + "\n") - utf8_size("\n".join(SEPARATOR))
+    # the head: the marker and the pack's offline verdict (no policy config in this repository)
+    head = MARKER + "\n" + offline_verdict(big_repo, "s", None).markdown
+    assert head.endswith("not run (no `policies/config.example.json`).\n\n")
+    room = budget - utf8_size(head) - utf8_size("\n".join(SEPARATOR))
     text = (big_repo / "preview.json").read_text()
     catalogue = load_catalogue(big_repo / "catalog")
     expected_live = render_digest(
@@ -195,7 +195,7 @@ def test_budget_split_gives_the_live_diff_two_thirds(
     ).markdown
     assert live == expected_live
     doc = plan_against_base(big_repo, "s", "HEAD")
-    assert plan == MARKER + "\n" + plan_diff_markdown(doc, budget=room - utf8_size(live))
+    assert plan == head + plan_diff_markdown(doc, budget=room - utf8_size(live))
     assert "- 1500 users: new grant: `Calendars.ReadWrite`," in plan
 
 
@@ -228,3 +228,40 @@ def test_a_preview_that_is_not_utf8_is_a_failed_preview_not_a_traceback(
     code, out, _ = comment(capsys, repo, "--preview", str(digest))
     assert code == EXIT_PREVIEW_FAILED
     assert "not UTF-8 text (byte 0)" in out
+
+
+def test_a_plan_the_pack_refuses_fails_the_comment_without_a_live_preview(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Forks and pull requests without a live preview learn what the mandatory pack says."""
+    repo = base_repo(tmp_path / "repo")
+    data = yaml.safe_load(AFTER)
+    data["config"]["entra-consent:features"]["calendar"] = {
+        "consent": "tenant",
+        "optional_scopes": "all",
+    }
+    (repo / "Pulumi.s.yaml").write_text(yaml.safe_dump(data))
+    (repo / "policies").mkdir()
+    (repo / "policies" / "config.example.json").write_text(
+        (REPO / "policies" / "config.example.json").read_text("utf-8")
+    )
+    code = main(["comment", "--stack", "s", "--base", "HEAD", "--project-dir", str(repo)])
+    out = capsys.readouterr().out
+    assert code == EXIT_MANDATORY_VIOLATIONS
+    lines = out.splitlines()
+    assert lines[:2] == [MARKER, "## ⛔ The policy pack will refuse this plan"]
+    assert any(
+        line.startswith("- `tenant-wide-privileged-scopes: grant m365-jira-mail-microsoft-graph")
+        for line in lines
+    )
+    data["config"]["entra-consent:features"]["calendar"] = {
+        "consent": "principals",
+        "users": ["a@contoso.com"],
+    }
+    (repo / "Pulumi.s.yaml").write_text(yaml.safe_dump(data))
+    assert (
+        main(["comment", "--stack", "s", "--base", "HEAD", "--project-dir", str(repo)]) == EXIT_OK
+    )
+    assert (
+        "**Policy pack, offline**: no mandatory rule refuses this plan" in capsys.readouterr().out
+    )

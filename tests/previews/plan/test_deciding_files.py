@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from previews.cli.comment_command import deciding_markdown
+from previews.cli.comment_sections import deciding_markdown
 from previews.plan.deciding_files import DecidingFiles, deciding_files, is_deciding
 from tests.previews.plan.test_plan_base import git
 
