@@ -36,6 +36,11 @@ class GrantDiff(Strict):
     status: Status = Field(description="added/removed: the whole target; changed: its scopes.")
     added: list[ScopeInfo]
     removed: list[ScopeInfo]
+    reclassified: list[ScopeInfo] = Field(
+        default_factory=list,
+        description="Scopes granted before and after whose admin-consent flag or privilege level "
+        "changed (an edited API file), with their new values.",
+    )
 
 
 class AssignmentDiff(Strict):
@@ -100,6 +105,22 @@ def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
     assert either is not None
     features = _feature_changes(old.features if old else {}, new.features if new else {})
     settings = _setting_changes(old, new) if old and new else []
+    if old and new and old.client_id != new.client_id:
+        # Another app: every grant and assignment of the old client goes, the new client's come
+        # (a catalogue change a pull request can make without touching a stack file).
+        moved = _diff_app(old, None), _diff_app(None, new)
+        return AppDiff(
+            key=new.key,
+            display_name=new.display_name,
+            status="changed",
+            features=features,
+            settings=[
+                SettingChange(setting="client_id", before=old.client_id, after=new.client_id),
+                *settings,
+            ],
+            grants=[g for d in moved if d is not None for g in d.grants],
+            assignments=[a for d in moved if d is not None for a in d.assignments],
+        )
     grants: list[GrantDiff] = []
     before, after = _grants(old), _grants(new)
     for key in sorted(before.keys() | after.keys(), key=lambda k: (k[0], k[1].sort_key())):
@@ -109,7 +130,9 @@ def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
         now_scopes = {s.name: s for s in now.scopes} if now else {}
         added = [now_scopes[n] for n in sorted(now_scopes.keys() - was_scopes.keys())]
         removed = [was_scopes[n] for n in sorted(was_scopes.keys() - now_scopes.keys())]
-        if not added and not removed:
+        kept = sorted(was_scopes.keys() & now_scopes.keys())
+        reclassified = [now_scopes[n] for n in kept if now_scopes[n] != was_scopes[n]]
+        if not added and not removed and not reclassified:
             continue
         status: Status = "changed" if was and now else ("added" if now else "removed")
         target = now.target if now else was.target if was else TENANT
@@ -121,6 +144,7 @@ def _diff_app(old: AppMatrix | None, new: AppMatrix | None) -> AppDiff | None:
                 status=status,
                 added=added,
                 removed=removed,
+                reclassified=reclassified,
             )
         )
     assignments: list[AssignmentDiff] = []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.core.target import Target
-from previews.markdown import Group, code, fit, plural, scope_list, target_label
+from previews.markdown import Group, code, fit, plural, scope_label, scope_list, target_label
 from previews.plan.plan_diff import AppDiff, GrantDiff, PlanDiffDocument
 
 REVOKED = "⛔"
@@ -83,6 +83,14 @@ def _totals(apps: list[AppDiff]) -> str:
 
 def _highlights(apps: list[AppDiff]) -> list[str]:
     lines = []
+    for app in apps:
+        for s in app.settings:
+            if s.setting == "client_id":
+                lines.append(
+                    f"- {WARNING} **Client id changed** for {code(app.key)}: {_yaml(s.before)} → "
+                    f"{_yaml(s.after)}: every grant and assignment of the app goes to another "
+                    "app (listed below as removed and new)"
+                )
     revoking = [(a.key, g) for a in apps for g in a.grants if g.removed]
     if revoking:
         lines.append(
@@ -124,6 +132,13 @@ def _grant_effect(g: GrantDiff) -> str:
         parts.append(f"adds {scope_list(g.added)}")
     if g.removed:
         parts.append(f"{REVOKED} removes {scope_list(g.removed)}")
+    if g.reclassified:
+        anew = ", ".join(
+            scope_label(s)
+            + (f" (privilege level {s.privilege_level})" if s.privilege_level else "")
+            for s in g.reclassified
+        )
+        parts.append(f"{WARNING} classified anew by the catalogue: {anew}")
     return "; ".join(parts)
 
 
