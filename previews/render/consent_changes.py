@@ -70,6 +70,8 @@ class GrantChange:
     old_target: Target | None = None  # a replace that moves the grant to another user
     changed_properties: tuple[str, ...] = ()
     urn: str = ""
+    retained: bool = False  # a delete with retain_on_delete: it stays in the tenant
+    in_tenant: Scopes | None = None  # an import: the scopes the tenant holds (its outputs)
 
     @property
     def added(self) -> frozenset[str]:
@@ -77,12 +79,25 @@ class GrantChange:
 
     @property
     def removed(self) -> frozenset[str]:
+        if self.retained and self.action == "delete":
+            return frozenset()  # nobody loses access: the grant stays
         return removed(self.old, self.new, self.action)
 
     @property
     def revokes(self) -> bool:
-        """Someone loses access: a deleted grant, removed scopes, or a grant moved away."""
-        return self.action == "delete" or bool(self.removed) or self.old_target is not None
+        """Someone loses access: a deleted grant (unless retained), removed scopes, or a grant
+        moved away."""
+        deleted = self.action == "delete" and not self.retained
+        return deleted or bool(self.removed) or self.old_target is not None
+
+    @property
+    def imported_differs(self) -> bool:
+        """An import whose tenant scopes are not the ones the stack declares."""
+        if self.action != "import" or self.in_tenant is None or self.new is None:
+            return False
+        if self.in_tenant.hidden or self.new.hidden:
+            return False
+        return self.in_tenant.values != self.new.values
 
     @property
     def hidden(self) -> bool:

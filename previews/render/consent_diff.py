@@ -271,6 +271,10 @@ def _grant_change(names: _Names, res: Merged, action: Action, name: str) -> Gran
         old_target=old_target,
         changed_properties=res.changed(),
         urn=res.urn,
+        retained=res.retained,
+        in_tenant=Scopes.of(res.new.outputs.get("claimValues"))
+        if action == "import" and res.new is not None and "claimValues" in res.new.outputs
+        else None,
     )
 
 

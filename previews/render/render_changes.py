@@ -105,7 +105,19 @@ def _grant_effect(style: Style, c: GrantChange) -> str:
         return "new grant" + (f": {effect}" if effect else "")
     if c.action == "import":
         shown = scopes(style, c.api, c.new.values) if c.new and c.new.values else "scopes"
+        if c.imported_differs and c.in_tenant is not None:
+            held = scopes(style, c.api, c.in_tenant.values) if c.in_tenant.values else "none"
+            return (
+                f"{WARNING} **adopted as the tenant holds it, not as declared**: the tenant "
+                f"holds {held}; the stack declares {shown}"
+            )
         return f"adopted into the stack (already in the tenant, unchanged): {shown}"
+    if c.action == "delete" and c.retained:
+        shown = scopes(style, c.api, c.old.values) if c.old and c.old.values else "its scopes"
+        return (
+            f"{WARNING} removed from the stack but **kept in the tenant** (retain on delete): "
+            f"{shown} stay granted, governed by no stack"
+        )
     if c.action == "delete":
         shown = scopes(style, c.api, c.removed) if c.removed else "scopes not shown"
         return f"{REVOKED} **grant revoked**: {shown}"

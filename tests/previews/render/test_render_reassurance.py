@@ -413,3 +413,33 @@ def test_user_by_display_name_and_upn() -> None:
     label = f"user `Alex Wilber` `alex.wilber@contoso.com` (`{alex()}`)"
     assert any(line.startswith(f"- {label}: ⛔ **grant revoked**") for line in out), out
     assert f"- {label}: ⛔ **assignment removed** (default role)" in out
+
+
+def test_a_grant_removed_but_retained_is_never_said_revoked() -> None:
+    """retain_on_delete: the grant leaves the stack and stays in the tenant."""
+    step = grant_step("dev", "jemhc", user_id(7), "delete", MAIL_SCOPES, None)
+    step["oldState"]["retainOnDelete"] = True
+    diff = rendered([step]).diff
+    (grant,) = diff.grants
+    assert not grant.revokes and grant.removed == frozenset()
+    out = lines([step])
+    (line,) = [x for x in out if user_id(7) in x and "kept in the tenant" in x]
+    assert "⚠️ removed from the stack but **kept in the tenant** (retain on delete)" in line
+    assert "stay granted, governed by no stack" in line
+    assert not any("grant revoked" in x for x in out)
+    assert not any("**Revocations**" in x for x in out)
+
+
+def test_an_import_whose_tenant_scopes_differ_is_never_called_unchanged() -> None:
+    """An import adopts what the tenant holds (its outputs), whatever the stack declares."""
+    step = grant_step("dev", "jemhc", user_id(8), "import", None, MAIL_SCOPES)
+    wider = [*MAIL_SCOPES, "Directory.ReadWrite.All"]
+    step["newState"]["outputs"] = {**step["newState"].get("outputs", {}), "claimValues": wider}
+    out = lines([step])
+    (line,) = [x for x in out if user_id(8) in x]
+    assert "**adopted as the tenant holds it, not as declared**" in line
+    assert "Directory.ReadWrite.All" in line.split("the stack declares")[0]
+    assert "unchanged" not in line
+    same = grant_step("dev", "jemhc", user_id(9), "import", None, MAIL_SCOPES)
+    (plain,) = [x for x in lines([same]) if user_id(9) in x]
+    assert "adopted into the stack (already in the tenant, unchanged)" in plain
