@@ -18,17 +18,35 @@
 #   ACTIONS_ID_TOKEN_REQUEST_TOKEN, ACTIONS_ID_TOKEN_REQUEST_URL
 #                        GitHub's OIDC token request, passed on to the azuread provider as
 #                        ARM_OIDC_REQUEST_TOKEN and ARM_OIDC_REQUEST_URL unless those are set
-#   POLICY_PACK          the policy pack folder; default policies
-#   POLICY_CONFIG        the policy pack's config; default policies/config.example.json
+#   POLICY_PACK          the policy pack folder; default policies (of the guard, below)
+#   POLICY_CONFIG        the policy pack's config; default policies/config.example.json (a
+#                        relative path is the guard's)
+#
+# The guard: the checkout these scripts come from. When PROJECT_DIR names another checkout (the
+# pull request's, with the scripts run from a checkout of the base branch), the guard's policy
+# pack, its config, its comment builder and these scripts judge the project, whose program,
+# stack files and catalogue are what is previewed: a pull request cannot change the guard that
+# judges it. Then `entra_consent` runs the guard's code with the project's venv/bin/python, and
+# the pack reads the project's catalog/ (ENTRA_CONSENT_POLICY_CATALOG).
 
 CI_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-POLICY_PACK="${POLICY_PACK:-policies}"
-POLICY_CONFIG="${POLICY_CONFIG:-policies/config.example.json}"
+GUARD_DIR="$(cd "$CI_DIR/.." && pwd)"
+GUARDED=false
 # Pulumi's own rule for stack names: they reach file names, JSON, jq and the comment marker.
 STACK_NAME_RE='^[A-Za-z0-9_.-]{1,100}$'
 
 ci_enter_project() {
-  cd "${PROJECT_DIR:-$CI_DIR/..}" || exit 1
+  cd "${PROJECT_DIR:-$GUARD_DIR}" || exit 1
+  local guard=""
+  if ! [ "$PWD" -ef "$GUARD_DIR" ]; then
+    GUARDED=true
+    guard="$GUARD_DIR/"
+    export ENTRA_CONSENT_POLICY_CATALOG="$PWD/catalog"
+  fi
+  POLICY_PACK="${POLICY_PACK:-policies}"
+  POLICY_CONFIG="${POLICY_CONFIG:-policies/config.example.json}"
+  case "$POLICY_PACK" in /*) ;; *) POLICY_PACK="$guard$POLICY_PACK" ;; esac
+  case "$POLICY_CONFIG" in /*) ;; *) POLICY_CONFIG="$guard$POLICY_CONFIG" ;; esac
 }
 
 # ci_error MESSAGE: an error line (a GitHub annotation). On GitHub it goes to stdout, in order
@@ -78,7 +96,11 @@ ci_output() {
 }
 
 entra_consent() {
-  "${ENTRA_CONSENT:-./venv/bin/entra-consent}" "$@"
+  if [ "$GUARDED" = true ]; then
+    PYTHONPATH="$GUARD_DIR" ./venv/bin/python -m previews "$@"
+  else
+    "${ENTRA_CONSENT:-./venv/bin/entra-consent}" "$@"
+  fi
 }
 
 ci_pulumi_login() {

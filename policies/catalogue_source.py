@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -12,11 +14,21 @@ from catalog.problems import ConfigurationError
 PACK_DIR = Path(__file__).resolve().parent
 
 
-def catalogue_dir(configured: str | None, pack_dir: Path = PACK_DIR) -> Path:
-    """The configured folder (relative to the pack); by default a bundled `catalog/` inside the
-    pack (a published pack), else the project's `catalog/` next to the pack."""
+CATALOG_ENV = "ENTRA_CONSENT_POLICY_CATALOG"
+
+
+def catalogue_dir(
+    configured: str | None, pack_dir: Path = PACK_DIR, env: Mapping[str, str] | None = None
+) -> Path:
+    """The configured folder (relative to the pack); by default the folder
+    ENTRA_CONSENT_POLICY_CATALOG names (the pull request's catalogue, when the pack comes from
+    a checkout of the base branch: ci/lib.sh), else a bundled `catalog/` inside the pack (a
+    published pack), else the project's `catalog/` next to the pack."""
     if configured:
         return (pack_dir / configured).resolve()
+    named = (os.environ if env is None else env).get(CATALOG_ENV, "")
+    if named:
+        return Path(named).resolve()
     bundled = pack_dir / "catalog"
     if (bundled / "apps").is_dir():
         return bundled

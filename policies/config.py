@@ -158,13 +158,17 @@ PRIVILEGED_PROPERTIES: dict[str, dict[str, Any]] = {
 }
 
 
+_NAME: dict[str, Any] = {"type": "string", "minLength": 1}
+
+
+def _names(model: type[RuleConfig], field: str) -> dict[str, Any]:
+    """The schema of a list of non-empty strings, described as the model's field is."""
+    return {"type": "array", "items": _NAME, "description": model.model_fields[field].description}
+
+
 CATALOGUE_APPS_PROPERTIES: dict[str, dict[str, Any]] = {
     "catalog": _CATALOG_SCHEMA,
-    "allowMicrosoftClients": {
-        "type": "array",
-        "items": {"type": "string", "minLength": 1},
-        "description": CatalogueAppsConfig.model_fields["allowMicrosoftClients"].description,
-    },
+    "allowMicrosoftClients": _names(CatalogueAppsConfig, "allowMicrosoftClients"),
 }
 
 
@@ -185,23 +189,15 @@ OPTIONS_PROPERTIES: dict[str, dict[str, Any]] = {
     "allowedIgnoreChanges": {
         "type": "object",
         "description": OptionsConfig.model_fields["allowedIgnoreChanges"].description,
-        "additionalProperties": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "additionalProperties": {"type": "array", "items": _NAME},
     },
-    "allowedProviders": {
-        "type": "array",
-        "items": {"type": "string", "minLength": 1},
-        "description": OptionsConfig.model_fields["allowedProviders"].description,
-    },
+    "allowedProviders": _names(OptionsConfig, "allowedProviders"),
 }
 
 
 CLOSED_WORLD_PROPERTIES: dict[str, dict[str, Any]] = {
     "catalog": _CATALOG_SCHEMA,
-    "allowedTypes": {
-        "type": "array",
-        "items": {"type": "string", "minLength": 1},
-        "description": ClosedWorldConfig.model_fields["allowedTypes"].description,
-    },
+    "allowedTypes": _names(ClosedWorldConfig, "allowedTypes"),
 }
 
 

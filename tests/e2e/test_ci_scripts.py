@@ -266,6 +266,44 @@ def test_a_pull_request_that_changes_code_is_previewed_live_only_once_approved(j
     assert unknown.code == 0 and job.step_outputs() == {"live": "false"}
 
 
+def test_a_pull_request_that_relaxes_the_guard_is_judged_by_the_base_branchs(
+    job: Job, tmp_path: Path
+) -> None:
+    """The pull request makes tenant-wide-privileged-scopes advisory in the pack's config and
+    grants privileged scopes tenant-wide. Its own scripts and config let it through; run from a
+    checkout of the base branch (PROJECT_DIR the pull request's), the base's guard refuses it,
+    and the comment names the changed config."""
+    guard = tmp_path / "guard"
+    job.git("worktree", "add", "-q", str(guard), "HEAD")
+    (guard / "policies" / "venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    project = job.ws.project
+    config_file = project / "policies" / "config.example.json"
+    relaxed = json.loads(config_file.read_text("utf-8"))
+    relaxed["tenant-wide-privileged-scopes"]["enforcementLevel"] = "advisory"
+    config_file.write_text(json.dumps(relaxed), "utf-8")
+    config = job.ws.stack_config()
+    config[FEATURES]["calendar"] = {"consent": "tenant", "optional_scopes": "all"}
+    job.ws.write_stack_config(config)
+    job.commit("relax the guard")
+
+    bent = job.run("preview-stack.sh", "dev", BASE_REF="HEAD~1")
+    assert bent.code == 0, report(bent, job)  # the pull request's own guard lets it through
+
+    saved = job.ws.env
+    job.ws.env = {**saved, "PROJECT_DIR": str(project), "BASE_REF": "HEAD~1"}
+    try:
+        judged = job.ws.run(str(guard / "ci" / "preview-stack.sh"), "dev", check=False)
+    finally:
+        job.ws.env = saved
+    assert judged.code == 3, report(judged, job)
+    comment = (project / "out" / "ci" / "dev" / "comment.md").read_text("utf-8")
+    assert "## ⚠️ This pull request changes what decides consent" in comment
+    assert "- `policies/config.example.json`" in comment
+    assert "## ⛔ The policy pack will refuse this plan" in comment
+    assert "tenant-wide-privileged-scopes" in comment
+    assert "mandatory" in comment
+
+
 def test_stacks_are_listed_with_the_examples_left_out_of_deployed(job: Job) -> None:
     project = job.ws.project
     shutil.copy(project / "Pulumi.dev.yaml", project / "Pulumi.prod.yaml")

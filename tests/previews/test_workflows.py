@@ -60,7 +60,9 @@ RUNNABLE = [p for p in SCRIPTS if p.name != "lib.sh"]
 AZURE_WORKFLOWS = ["consent-preview.yml", "deploy.yml", "drift.yml"]
 # The scripts that run the Pulumi CLI with the policy pack.
 PACK_SCRIPTS = {"preview-stack.sh", "deploy-stack.sh", "drift-stack.sh"}
-SCRIPT_CALL = re.compile(r"(?<![\w/.-])ci/([\w.-]+\.sh)\b")
+# A script of the checkout, or of the base branch's (the guard, `.entra-guard/ci/`).
+SCRIPT_CALL = re.compile(r"(?<![\w/.-])(?:\.entra-guard/)?ci/([\w.-]+\.sh)\b")
+GUARD = ".entra-guard/"
 # `pulumi preview` or `pulumi up` where a command starts (after variable assignments).
 PULUMI_RUN = re.compile(
     r"(?:^|[;&|(!]|\bthen\b|\bdo\b)\s*(?:\w+=\S*\s+)*pulumi\s+(preview|up)\b", re.MULTILINE
@@ -259,7 +261,7 @@ def test_the_comment_is_posted_even_when_the_preview_step_fails() -> None:
     steps = load("consent-preview.yml")["jobs"]["preview"]["steps"]
     (preview,) = [s for s in steps if s.get("id") == "preview"]
     post = steps[steps.index(preview) + 1]
-    assert post["run"] == 'ci/post-comment.sh "$STACK"'
+    assert post["run"] == '.entra-guard/ci/post-comment.sh "$STACK"'
     for condition in ("!cancelled()", "steps.preview.outputs.comment_exit != '1'"):
         assert condition in post["if"]
 
@@ -319,7 +321,7 @@ def test_shell_steps_are_scripts(workflow: str) -> None:
     against the simulated tenant; the YAML keeps the actions (sign-in, the Pulumi CLI)."""
     for job, index, run in runs(workflow):
         command = run.strip()
-        script = re.fullmatch(r'ci/([\w-]+\.sh)(?: "\$STACK")?', command)
+        script = re.fullmatch(r'(?:\.entra-guard/)?ci/([\w-]+\.sh)(?: "\$STACK")?', command)
         assert command == "make setup" or script, f"{workflow} {job} step {index}: {run}"
         assert script is None or (CI / script.group(1)).is_file(), command
 
@@ -410,4 +412,19 @@ def test_the_policy_config_is_the_shipped_one(workflow: str) -> None:
     assert (
         'POLICY_CONFIG="${POLICY_CONFIG:-policies/config.example.json}"'
         in (CI / "lib.sh").read_text()
+    )
+
+
+def test_the_pull_request_is_judged_by_the_base_branchs_guard() -> None:
+    """The scripts, the policy pack, its config and the comment builder come from a checkout of
+    the base branch; the pull request's checkout is the project they judge."""
+    job = load("consent-preview.yml")["jobs"]["preview"]
+    assert job["env"]["PROJECT_DIR"] == "${{ github.workspace }}"
+    (guard,) = [s for s in job["steps"] if s.get("with", {}).get("path") == ".entra-guard"]
+    assert guard["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert guard["with"]["persist-credentials"] is False
+    scripts = [s["run"] for s in job["steps"] if "ci/" in s.get("run", "")]
+    assert scripts and all(run.startswith(GUARD + "ci/") for run in scripts), scripts
+    assert job["steps"].index(guard) < min(
+        i for i, s in enumerate(job["steps"]) if "ci/" in s.get("run", "")
     )
