@@ -1,9 +1,8 @@
 """From a preview digest to the consent it changes: grants, assignments and service principals
-per app, API and target. Resources are mapped back to apps, APIs and users through the names
-and types in `components/core/naming.py`, checked against the catalogue's app and API keys. Consent
-resources it cannot map (by type: grants, assignments, service principals) and resources of
-other types are kept, described from their parent component and properties
-(previews/render/consent_unmapped.py); steps whose operation it does not know are listed as such."""
+per app, API and target, mapped back through the names and types of components/core/naming.py
+and checked against the catalogue's app and API keys. Consent resources it cannot map (by type)
+and resources of other types are kept, described from their parent component and properties
+(previews/render/consent_unmapped.py); steps whose operation it does not know are listed."""
 
 from __future__ import annotations
 
@@ -272,9 +271,7 @@ def _grant_change(names: _Names, res: Merged, action: Action, name: str) -> Gran
         changed_properties=res.changed(),
         urn=res.urn,
         retained=res.retained,
-        in_tenant=Scopes.of(res.new.outputs.get("claimValues"))
-        if action == "import" and res.new is not None and "claimValues" in res.new.outputs
-        else None,
+        in_tenant=res.imported_scopes() if action == "import" else None,
     )
 
 

@@ -74,6 +74,12 @@ class Merged:
             self.new and self.new.retain_on_delete
         )
 
+    def imported_scopes(self) -> Scopes | None:
+        """An import's scopes as the tenant holds them (its read outputs), when it shows them."""
+        if self.new is None or "claimValues" not in self.new.outputs:
+            return None
+        return Scopes.of(self.new.outputs["claimValues"])
+
     def changed(self) -> tuple[str, ...]:
         """Top-level properties that change: the engine's reasons and detailed diff, else the
         inputs compared."""
