@@ -54,9 +54,14 @@ class GraphDirectory:
         self._sleep = sleep
         self._clock = clock
         self._known: dict[str, TenantPrincipal] = {}
+        # A credential that could not sign in is not tried again for every grant (trying the
+        # chain of azure-identity credentials takes seconds each time): the same refusal.
+        self._no_credential: str | None = None
 
     def _read(self, object_id: str) -> dict[str, Any] | None:
         """The service principal's fields, None after `replication_s` of 404s."""
+        if self._no_credential is not None:
+            raise TenantUnavailable(self._no_credential)
         try:
             base_url = self._base_url or graph_url_from(None)
             token = self._token or default_token_provider(base_url)
@@ -74,7 +79,8 @@ class GraphDirectory:
         except GraphError as exc:
             raise TenantUnavailable(_first_line(exc)) from None
         except Exception as exc:  # a credential that cannot sign in: refused, never passed
-            raise TenantUnavailable(f"credentials: {_first_line(exc)}") from None
+            self._no_credential = f"credentials: {_first_line(exc)}"
+            raise TenantUnavailable(self._no_credential) from None
 
     def service_principal(self, object_id: str) -> TenantPrincipal | None:
         key = object_id.lower()

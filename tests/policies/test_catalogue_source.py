@@ -15,9 +15,10 @@ def test_the_order_of_the_catalogue_folders(tmp_path: Path) -> None:
     pr = tmp_path / "pr" / "catalog"
     assert catalogue_dir(None, pack, {}) == (tmp_path / "guard" / "catalog").resolve()
     assert catalogue_dir(None, pack, {CATALOG_ENV: str(pr)}) == pr.resolve()
-    assert catalogue_dir("../other", pack, {CATALOG_ENV: str(pr)}) == (
-        tmp_path / "guard" / "other"
-    ).resolve()
+    assert (
+        catalogue_dir("../other", pack, {CATALOG_ENV: str(pr)})
+        == (tmp_path / "guard" / "other").resolve()
+    )
     (pack / "catalog" / "apps").mkdir(parents=True)
     assert catalogue_dir(None, pack, {}) == pack / "catalog"
     assert catalogue_dir(None, pack, {CATALOG_ENV: ""}) == pack / "catalog"
