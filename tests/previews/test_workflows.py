@@ -428,3 +428,18 @@ def test_the_pull_request_is_judged_by_the_base_branchs_guard() -> None:
     assert job["steps"].index(guard) < min(
         i for i, s in enumerate(job["steps"]) if "ci/" in s.get("run", "")
     )
+
+
+@pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
+def test_no_checkout_leaves_a_token_in_git_config(workflow: str) -> None:
+    """actions/checkout writes the job's token into .git/config unless told not to; the
+    program (the pull request's, during its preview) could read it there."""
+    checkouts = [
+        step
+        for job in load(workflow)["jobs"].values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("actions/checkout@")
+    ]
+    assert checkouts
+    for step in checkouts:
+        assert step.get("with", {}).get("persist-credentials") is False, step
