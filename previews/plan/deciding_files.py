@@ -16,7 +16,8 @@ from pathlib import Path, PurePosixPath
 
 # Relative to the project folder; `.github/` is the repository's.
 DECIDING_FOLDERS = ("policies", "components", "previews", "ci", "catalog")
-DECIDING_FILES = ("__main__.py", "Pulumi.yaml")
+# `make setup` runs the Makefile and installs the project (pyproject.toml) in every job.
+DECIDING_FILES = ("__main__.py", "Pulumi.yaml", "Makefile", "pyproject.toml")
 DECIDING_PATTERNS = ("requirements*.txt",)
 REPOSITORY_FOLDERS = (".github",)
 

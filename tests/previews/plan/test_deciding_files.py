@@ -19,6 +19,8 @@ DECIDING = [
     "components/enterprise_app.py",
     "__main__.py",
     "Pulumi.yaml",
+    "Makefile",
+    "pyproject.toml",
     "previews/render/render_markdown.py",
     "ci/preview-stack.sh",
     ".github/workflows/consent-preview.yml",
