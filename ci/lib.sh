@@ -25,9 +25,11 @@
 # The guard: the checkout these scripts come from. When PROJECT_DIR names another checkout (the
 # pull request's, with the scripts run from a checkout of the base branch), the guard's policy
 # pack, its config, its comment builder and these scripts judge the project, whose program,
-# stack files and catalogue are what is previewed: a pull request cannot change the guard that
-# judges it. Then `entra_consent` runs the guard's code with the project's venv/bin/python, and
-# the pack reads the project's catalog/ (ENTRA_CONSENT_POLICY_CATALOG).
+# stack files and catalogue are what is previewed, and what the pull request changes in the
+# guard's files does not judge it. Then `entra_consent` runs the guard's code with the project's
+# venv/bin/python, and the pack reads the project's catalog/ (ENTRA_CONSENT_POLICY_CATALOG).
+# Not covered: what runs in the job before these scripts (`make setup` of the project) could
+# change anything the job holds, the guard's checkout included (docs/reviewing.md).
 
 CI_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GUARD_DIR="$(cd "$CI_DIR/.." && pwd)"
@@ -97,7 +99,9 @@ ci_output() {
 
 entra_consent() {
   if [ "$GUARDED" = true ]; then
-    PYTHONPATH="$GUARD_DIR" ./venv/bin/python -m previews "$@"
+    # PYTHONSAFEPATH: `-m` would put the current folder (the pull request's) ahead of
+    # PYTHONPATH, and its previews/ would run instead of the guard's.
+    PYTHONSAFEPATH=1 PYTHONPATH="$GUARD_DIR" ./venv/bin/python -m previews "$@"
   else
     "${ENTRA_CONSENT:-./venv/bin/entra-consent}" "$@"
   fi

@@ -191,7 +191,11 @@ def checked_before_write(step: Step, catalogue: Catalogue, _: RuleConfig) -> lis
     problems: list[str] = []
     for key, role, value in values:
         if not isinstance(value, str):
-            continue  # an empty id: the stack rules say so, and Graph refuses it
+            problems.append(
+                f"{key} is empty, so the pack cannot tell whom it gives access to what (take "
+                "the ids from the service principals' outputs, as the EnterpriseApp component does)"
+            )
+            continue
         try:
             principal = step.tenant.service_principal(value)
             required = (

@@ -204,8 +204,11 @@ def build_comment(
     budget: int | None,
     deciding: str = "",
 ) -> Comment:
-    """The comment within `budget` UTF-8 bytes (None: no limit), `deciding` (the section on
-    changed files that decide consent) first."""
+    """The comment within `budget` UTF-8 bytes (None: no limit), `deciding` (the opening
+    sections) first, within a fifth of the budget: file names a pull request chose never push
+    the consent diffs and the verdict out."""
+    if budget is not None and utf8_size(deciding) > budget // 5:
+        deciding = truncate(deciding, budget // 5) + "\n"
     head = f"<!-- entra-consent-preview:{inputs.stack} -->\n" + deciding
     room = None if budget is None else budget - utf8_size(head) - utf8_size("\n".join(SEPARATOR))
     plan = _offline_markdown(inputs, offline, room)

@@ -66,7 +66,7 @@ def deciding_markdown(found: DecidingFiles, base: str) -> str:
     """The section that lists the changed files that decide consent ("" when none changed)."""
     if found.problem is not None:
         return (
-            f"**Files that decide consent**: not listed ({found.problem}); read the pull "
+            f"**Files that decide consent**: not listed ({code(found.problem)}); read the pull "
             f"request's changes to {', '.join(code(f + '/') for f in DECIDING_FOLDERS)}, "
             f"`__main__.py`, `.github/` and `requirements*.txt` as code.\n\n"
         )

@@ -57,7 +57,9 @@ def runs_in_preview(path: PurePosixPath, project: PurePosixPath, catalog: PurePo
         return False
     inside = path.relative_to(project) if project.parts and path.is_relative_to(project) else path
     in_catalogue = catalog.parts != () and inside.is_relative_to(catalog)
-    return not (in_catalogue or (inside.parts and inside.parts[0] == "catalog"))
+    data = inside.suffix in (".yaml", ".yml", ".json") or inside.name.endswith(".md")
+    # the catalogue's data files; its Python (the loader the program imports) is code
+    return not ((in_catalogue or (inside.parts and inside.parts[0] == "catalog")) and data)
 
 
 def deciding_files(

@@ -284,6 +284,10 @@ def test_a_pull_request_that_relaxes_the_guard_is_judged_by_the_base_branchs(
     config = job.ws.stack_config()
     config[FEATURES]["calendar"] = {"consent": "tenant", "optional_scopes": "all"}
     job.ws.write_stack_config(config)
+    # and the comment builder, so that its verdict would read well
+    sections = project / "previews" / "cli" / "comment_sections.py"
+    text = sections.read_text("utf-8")
+    sections.write_text(text.replace("The policy pack will refuse", "All is well with"), "utf-8")
     job.commit("relax the guard")
 
     bent = job.run("preview-stack.sh", "dev", BASE_REF="HEAD~1")
@@ -299,7 +303,8 @@ def test_a_pull_request_that_relaxes_the_guard_is_judged_by_the_base_branchs(
     comment = (project / "out" / "ci" / "dev" / "comment.md").read_text("utf-8")
     assert "## ⚠️ This pull request changes what decides consent" in comment
     assert "- `policies/config.example.json`" in comment
-    assert "## ⛔ The policy pack will refuse this plan" in comment
+    assert "## ⛔ The policy pack will refuse this plan" in comment  # the guard's own code
+    assert "All is well" not in comment
     assert "tenant-wide-privileged-scopes" in comment
     assert "mandatory" in comment
 

@@ -169,7 +169,12 @@ def test_other_types_are_not_judged() -> None:
     assert judge(GRAPH_API) == []
 
 
-@given(st.text(max_size=60), st.text(max_size=60))
+IDS = st.one_of(
+    st.uuids().map(str), st.sampled_from([MAIL_OID, GRAPH_OID, EXCHANGE_OID]), st.text(max_size=60)
+)
+
+
+@given(IDS, IDS)
 def test_hostile_ids_never_pass_and_never_raise(client_id: str, api_id: str) -> None:
     hostile = Resource(
         "urn:hostile",

@@ -15,12 +15,15 @@ def test_lists_deciding_files_and_with_code_only_those_that_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = history(
-        tmp_path / "r", ["catalog/apps/x.yaml", "components/program.py", "Pulumi.dev.yaml"]
+        tmp_path / "r",
+        ["catalog/apps/x.yaml", "catalog/catalogue.py", "components/program.py", "Pulumi.dev.yaml"],
     )
     assert main(["changed", "--project-dir", str(project), "--base", "HEAD~1"]) == 0
-    assert capsys.readouterr().out == "catalog/apps/x.yaml\ncomponents/program.py\n"
+    listed = "catalog/apps/x.yaml\ncatalog/catalogue.py\ncomponents/program.py\n"
+    assert capsys.readouterr().out == listed
     assert main(["changed", "--project-dir", str(project), "--base", "HEAD~1", "--code"]) == 0
-    assert capsys.readouterr().out == "components/program.py\n"
+    # the catalogue's loader is Python the program imports: code; its YAML is data
+    assert capsys.readouterr().out == "catalog/catalogue.py\ncomponents/program.py\n"
 
 
 def test_a_base_git_cannot_compare_exits_1_with_the_reason(

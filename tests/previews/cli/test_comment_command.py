@@ -265,3 +265,20 @@ def test_a_plan_the_pack_refuses_fails_the_comment_without_a_live_preview(
     assert (
         "**Policy pack, offline**: no mandatory rule refuses this plan" in capsys.readouterr().out
     )
+
+
+def test_long_file_names_never_push_the_diffs_out(tmp_path: Path) -> None:
+    """The opening sections take at most a fifth of the budget, whatever names they list."""
+    from previews.cli.comment_command import Inputs, build_comment
+    from previews.cli.comment_sections import deciding_markdown
+    from previews.plan.deciding_files import DecidingFiles
+
+    names = tuple(f"policies/{'x' * 3000}{i}.py" for i in range(50))
+    deciding = deciding_markdown(DecidingFiles(names), "main")
+    assert utf8_size(deciding) > 100_000
+    inputs = Inputs(tmp_path, "s", "main", None, None, 0)
+    comment = build_comment(inputs, [], [], 10_000, deciding).markdown
+    assert utf8_size(comment) <= 10_000
+    head, rest = comment.split(SPLIT)
+    assert utf8_size(head) <= 10_000 // 5 + 200
+    assert NO_PREVIEW in rest

@@ -91,7 +91,7 @@ def test_a_base_that_cannot_be_compared_is_said(tmp_path: Path) -> None:
     found = deciding_files(project, "origin/nosuch")
     assert found.paths == () and found.problem is not None
     text = deciding_markdown(found, "origin/nosuch")
-    assert "not listed (git cannot compare origin/nosuch with HEAD" in text
+    assert "not listed (`git cannot compare origin/nosuch with HEAD" in text
     outside = deciding_files(tmp_path, "HEAD~1")
     assert outside.problem is not None and "not in a git repository" in outside.problem
 
