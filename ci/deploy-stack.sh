@@ -23,6 +23,7 @@ STACK="${1:-}"
 ci_stack_name "$STACK"
 ci_enter_project
 PARALLEL="${PARALLEL:-8}"
+ci_pin_catalogue # before anything reads it: the pack judges the update by this catalogue only
 
 check_exit=0
 problems="$(entra_consent check --policy-config "$POLICY_CONFIG" "$STACK" 2>&1)" || check_exit=$?

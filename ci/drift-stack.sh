@@ -31,6 +31,7 @@ out="${OUT_DIR:-out/ci/$STACK}"
 mkdir -p "$out"
 rm -f "$out/preview.json" "$out/events.jsonl" "$out/preview.md"
 
+ci_pin_catalogue
 ci_arm_oidc
 ci_pulumi_login
 export PULUMI_DEBUG_COMMANDS=true # the CLI offers --event-log only with this set

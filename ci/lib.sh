@@ -107,6 +107,20 @@ entra_consent() {
   fi
 }
 
+# ci_pin_catalogue: fingerprint the project's catalog/ now, before any pulumi command runs, for
+# the policy pack (ENTRA_CONSENT_CATALOG_FINGERPRINT): it then judges by no other catalogue,
+# whatever a program writes between the preview and the update of one `pulumi up`.
+ci_pin_catalogue() {
+  local print
+  if [ -n "${ENTRA_CONSENT_CATALOG_FINGERPRINT:-}" ]; then return 0; fi
+  if ! print="$(PYTHONSAFEPATH=1 PYTHONPATH="$GUARD_DIR" ./venv/bin/python \
+    -m catalog.fingerprint "$PWD/catalog")"; then
+    ci_error "cannot fingerprint the catalogue at $PWD/catalog (run make setup first)"
+    exit 1
+  fi
+  export ENTRA_CONSENT_CATALOG_FINGERPRINT="$print"
+}
+
 ci_pulumi_login() {
   if [ -n "${PULUMI_BACKEND_URL:-}" ]; then
     pulumi login --non-interactive "$PULUMI_BACKEND_URL" >&2

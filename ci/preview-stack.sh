@@ -42,6 +42,7 @@ rm -f "$out/preview.json" "$out/events.jsonl" "$out/comment.md" "$out/comment-fu
 args=()
 if [ "$LIVE" = true ]; then
   ci_policy_ready
+  ci_pin_catalogue
   ci_arm_oidc
   ci_pulumi_login
   export PULUMI_DEBUG_COMMANDS=true # the CLI offers --event-log only with this set

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from catalog.catalogue import Catalogue, load_catalogue
+from catalog.fingerprint import FINGERPRINT_ENV, fingerprint
 from catalog.problems import ConfigurationError
 
 PACK_DIR = Path(__file__).resolve().parent
@@ -55,8 +56,18 @@ class Loaded:
 @cache
 def load(path: Path) -> Loaded:
     """Read once per process: the pack reads each configured catalogue when the engine
-    configures it, before the program runs (configure_hook.py), and judges by that copy."""
+    configures it, before the program runs (configure_hook.py), and judges by that copy; with
+    ENTRA_CONSENT_CATALOG_FINGERPRINT set (a CI job's pin, taken before any `pulumi` command),
+    only by the catalogue with that fingerprint."""
+    pinned = os.environ.get(FINGERPRINT_ENV, "").strip().lower()
     try:
+        if pinned and fingerprint(path) != pinned:
+            problem = (
+                f"{path}: not the catalogue this job pinned before any pulumi command ran "
+                f"({FINGERPRINT_ENV}): it changed since, for example written by the program "
+                "during the preview"
+            )
+            return Loaded(path, None, (problem,))
         return Loaded(path, load_catalogue(path), ())
     except ConfigurationError as exc:
         return Loaded(path, None, tuple(str(p) for p in exc.problems))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from catalog.fingerprint import FINGERPRINT_ENV, fingerprint
 from simtenant.workspace import Workspace
 from tests.e2e.conftest import TenantProcess
 
@@ -130,3 +131,33 @@ def test_a_resource_outside_the_closed_world_declared_only_at_the_update_is_neve
     assert "checked-before-write" in up.stdout, str(up)
     assert "it would give a directory role (e.g. Global Administrator)" in up.stdout, str(up)
     assert "not simulated" not in up.stdout + up.stderr, str(up)
+
+
+def test_a_catalogue_rewritten_during_the_preview_does_not_judge_the_update(
+    workspace: Workspace, tenant: TenantProcess
+) -> None:
+    """The preview and the update of one `pulumi up` configure the pack anew, so a catalogue
+    the program rewrote during the preview would judge the update. With the fingerprint the CI
+    scripts take before any pulumi command (ci_pin_catalogue), the pack judges by nothing else;
+    without it (the second run) the update writes the scope, which is what the pin stops."""
+    workspace.write_program(PROGRAMS / "catalogue_swapped_for_the_update.py")
+    catalogue = workspace.project / "catalog" / "apps" / "microsoft-365-for-jira.yaml"
+    original = catalogue.read_text("utf-8")
+    teams_app = "89d5ca9f-d63b-4885-bd30-6e7433c1540c"
+
+    def teams_scopes() -> set[str]:
+        teams = tenant.graph.service_principal(teams_app)
+        grants = [g for g in _grants(tenant) if teams is not None and g["clientId"] == teams["id"]]
+        return {s for g in grants for s in str(g["scope"]).split()}
+
+    workspace.env[FINGERPRINT_ENV] = fingerprint(workspace.project / "catalog")
+    pinned = workspace.up(check=False)
+    assert pinned.code != 0, str(pinned)
+    assert "not the catalogue this job pinned" in pinned.stdout, str(pinned)
+    assert "Files.ReadWrite.All" not in teams_scopes()
+
+    del workspace.env[FINGERPRINT_ENV]
+    catalogue.write_text(original, "utf-8")
+    unpinned = workspace.up(check=False)
+    assert unpinned.code == 0, str(unpinned)
+    assert "Files.ReadWrite.All" in teams_scopes()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from policies.catalogue_source import CATALOG_ENV, catalogue_dir
 
 
@@ -22,3 +24,27 @@ def test_the_order_of_the_catalogue_folders(tmp_path: Path) -> None:
     (pack / "catalog" / "apps").mkdir(parents=True)
     assert catalogue_dir(None, pack, {}) == pack / "catalog"
     assert catalogue_dir(None, pack, {CATALOG_ENV: ""}) == pack / "catalog"
+
+
+def test_a_pinned_fingerprint_is_the_only_catalogue_judged_by(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from catalog.fingerprint import FINGERPRINT_ENV, fingerprint
+    from policies.catalogue_source import load
+    from tests.conftest import ROOT
+
+    root = tmp_path / "catalog"
+    for sub in ("apis", "apps"):
+        shutil.copytree(ROOT / "catalog" / sub, root / sub)
+    monkeypatch.setenv(FINGERPRINT_ENV, fingerprint(root))
+    load.cache_clear()
+    assert load(root).catalogue is not None
+    app = root / "apps" / "jemhc.yaml"
+    app.write_text(app.read_text("utf-8") + "\n", "utf-8")
+    load.cache_clear()
+    changed = load(root)
+    assert changed.catalogue is None
+    assert "not the catalogue this job pinned" in changed.failure
+    load.cache_clear()

@@ -443,3 +443,14 @@ def test_no_checkout_leaves_a_token_in_git_config(workflow: str) -> None:
     assert checkouts
     for step in checkouts:
         assert step.get("with", {}).get("persist-credentials") is False, step
+
+
+def test_every_script_that_runs_the_pack_pins_the_catalogue_first() -> None:
+    """The preview and the update of one `pulumi up` configure the pack anew: the catalogue's
+    fingerprint is taken before any pulumi command, so the pack judges by nothing else."""
+    for script in PACK_SCRIPTS:
+        lines = (CI / script).read_text("utf-8").splitlines()
+        text = "\n".join(line for line in lines if not line.lstrip().startswith("#"))
+        pinned = text.find("ci_pin_catalogue")
+        runs = min(i for i in (text.find("pulumi preview"), text.find("pulumi up")) if i >= 0)
+        assert 0 <= pinned < runs, script
