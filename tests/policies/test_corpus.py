@@ -41,8 +41,9 @@ def test_case(pack: PolicyPackProcess, path: Path) -> None:
 
 def test_consecutive_calls_are_judged_on_their_own_values(pack: PolicyPackProcess) -> None:
     """The pack builds its view of the stack once per AnalyzeStack call and shares it between
-    its rules. The preview and the update of one `pulumi up` are two calls on one pack process
-    with the same URNs: each must be judged on its own values, never on the other's view."""
+    its rules. Consecutive calls with the same URNs (a pack process serving several) must each
+    be judged on their own values, never on another's view. (The CLI starts the pack anew for
+    the update of a `pulumi up`, seen end to end: catalogue_swapped_for_the_update.py.)"""
     spoofed = load_case(CASES / "tamper-spoofed-client-id.yaml")
     assert spoofed.resources is not None
     honest = [r.model_copy(update={"props": {}}) for r in spoofed.resources]
