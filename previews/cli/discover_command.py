@@ -102,7 +102,8 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         type=_count,
         default=DEFAULT_MAX_MIB,
         metavar="MIB",
-        help=f"the most MiB of answers read in all (default {DEFAULT_MAX_MIB})",
+        help="the most MiB of memory discover may grow by, for what it reads and keeps; one "
+        f"answer may be a fortieth of it at most (default {DEFAULT_MAX_MIB})",
     )
     parser.add_argument(
         "--snapshot",

@@ -37,6 +37,7 @@ from previews.tenant.graph_client import (
     default_token_provider,
     graph_url_from,
 )
+from previews.tenant.graph_paging import answer_cap, resident_bytes
 from previews.tenant.graph_settings import MIB
 from previews.tenant.import_file import build_import
 
@@ -76,6 +77,9 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
                 deadline_s=args.deadline,
                 max_pages=args.max_pages,
                 max_bytes=args.max_mib * MIB,
+                # the bound is on memory: what is read and what is kept of it
+                max_response_bytes=answer_cap(args.max_mib * MIB),
+                memory=resident_bytes,
                 progress=progress,
             ) as client:
                 snapshot = read_tenant(client, catalogue, settings, settings.tenant_id)

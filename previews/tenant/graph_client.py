@@ -99,6 +99,7 @@ class GraphClient:
         max_pages: int = DEFAULT_MAX_PAGES,
         max_bytes: int = DEFAULT_MAX_MIB * MIB,
         max_response_bytes: int = MAX_RESPONSE_BYTES,
+        memory: Callable[[], int] | None = None,
         progress: Progress | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -111,7 +112,7 @@ class GraphClient:
         self._max_retries = max_retries
         self._max_pages = max_pages
         self._sleep = sleep
-        self.budget = Budget(deadline_s, max_wait_s, max_bytes, max_response_bytes, clock)
+        self.budget = Budget(deadline_s, max_wait_s, max_bytes, max_response_bytes, clock, memory)
         self.budget.start()
         self.progress = progress or Progress(stream=None)
         self.stats = RequestStats()

@@ -12,6 +12,7 @@ proxy in front of it) ends the run with one line instead of running, waiting or 
 from __future__ import annotations
 
 import email.utils
+import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +31,34 @@ from previews.tenant.graph_settings import (
 )
 
 MAX_RESPONSE_BYTES = 64 << 20  # a page of a listing is a few MB at most
+# Parsed, a JSON answer takes up to about 30 times its bytes in memory (tiny objects): one answer
+# may be at most this share of the memory bound, so that parsing it never passes the bound.
+ANSWER_SHARE = 40
+
+
+def _page_size() -> int:
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, ValueError, OSError):  # not a Unix
+        return 4096
+
+
+_PAGE_SIZE = _page_size()
+
+
+def resident_bytes() -> int:
+    """The process's resident memory (Linux /proc/self/statm); 0 where it cannot be read."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+    return pages * _PAGE_SIZE
+
+
+def answer_cap(max_bytes: int) -> int:
+    """The largest one answer may be under a memory bound of `max_bytes`."""
+    return max(min(MAX_RESPONSE_BYTES, max_bytes // ANSWER_SHARE), 1 << 20)
 
 
 @dataclass
@@ -57,7 +86,11 @@ class Budget:
     max_bytes: int = DEFAULT_MAX_MIB * MIB
     max_response_bytes: int = MAX_RESPONSE_BYTES
     clock: Callable[[], float] = time.monotonic
+    # The process's memory now (None: not watched); its growth since start() must stay within
+    # max_bytes (discover: what it reads and what it keeps of it).
+    memory: Callable[[], int] | None = None
     started: float = 0.0
+    baseline: int = 0
     waited_s: float = 0.0
     read_bytes: int = 0
     requests: int = 0
@@ -65,6 +98,7 @@ class Budget:
 
     def start(self) -> None:
         self.started = self.clock()
+        self.baseline = self.memory() if self.memory is not None else 0
 
     def elapsed_s(self) -> float:
         return self.clock() - self.started
@@ -139,6 +173,18 @@ class Budget:
             )
         if count:
             self.read_bytes += chunk
+            self.check_memory(shown)
+
+    def check_memory(self, shown: str) -> None:
+        if self.memory is None:
+            return
+        grown = self.memory() - self.baseline
+        if grown > self.max_bytes:
+            raise GraphError(
+                f"graph: GET {shown}: more than --max-mib {self.max_bytes / MIB:g} MiB of memory "
+                f"in use ({grown / MIB:.0f} MiB) while reading {self.reading.what} (raise "
+                "--max-mib for a tenant this large)"
+            )
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
