@@ -38,13 +38,13 @@ from previews.plan.base_plan import plan_against_base
 from previews.plan.deciding_files import deciding_files
 from previews.plan.plan_diff import PlanDiffDocument
 from previews.plan.plan_diff_markdown import plan_diff_markdown
+from previews.plan.stack_plan import StackPlan, planned_stack
 from previews.render.digest import read_policy_events, read_text
 from previews.render.pipeline import render_digest
 
 DEFAULT_BUDGET = 60_000  # UTF-8 bytes; GitHub takes 65,536 characters, never more than bytes
 MIN_BUDGET = 10_000
 # Pulumi's own rule for stack names: the marker and the workflow's shell and jq read the name.
-DECIDING_LISTED = 50
 STACK_NAME = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 SEPARATOR = ["", "---", ""]
 NO_PREVIEW = (
@@ -156,10 +156,11 @@ def run(args: argparse.Namespace) -> int:
         args.project_dir, stack, args.base, args.preview, args.events, args.preview_exit
     )
     with no_cyclic_gc():
-        offline = _offline(inputs)
+        planned = _planned(inputs)
+        offline = _offline(inputs, planned)
         catalogue = _catalogue(inputs.project_dir, stack)
         found = deciding_files(inputs.project_dir, inputs.base, _catalog_folder(inputs))
-        verdict = offline_verdict(inputs.project_dir, inputs.stack, args.policy_config)
+        verdict = offline_verdict(planned, inputs.project_dir, args.policy_config)
         deciding = deciding_markdown(found, inputs.base) + verdict.markdown
         comment = build_comment(inputs, offline, catalogue, args.max_bytes, deciding)
         if verdict.exit_code != EXIT_OK:
@@ -172,9 +173,19 @@ def run(args: argparse.Namespace) -> int:
     return comment.exit_code
 
 
-def _offline(inputs: Inputs) -> PlanDiffDocument | list[Problem]:
+def _planned(inputs: Inputs) -> StackPlan | None:
+    """The working tree's plan, once for the plan diff and the offline verdict (None when the
+    settings do not load: the plan diff reports why)."""
     try:
-        return plan_against_base(inputs.project_dir, inputs.stack, inputs.base)
+        return planned_stack(inputs.project_dir, inputs.stack)
+    except ConfigurationError:
+        return None
+
+
+def _offline(inputs: Inputs, planned: StackPlan | None) -> PlanDiffDocument | list[Problem]:
+    head = planned.document if planned is not None else None
+    try:
+        return plan_against_base(inputs.project_dir, inputs.stack, inputs.base, head)
     except ConfigurationError as exc:
         return exc.problems
 

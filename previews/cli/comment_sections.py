@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from catalog.problems import ConfigurationError, Problem
+from catalog.problems import Problem
 from previews.cli.check_command import DEFAULT_POLICY_CONFIG
 from previews.cli.render_command import EXIT_MANDATORY_VIOLATIONS, EXIT_OK
 from previews.markdown import code
 from previews.plan.deciding_files import DECIDING_FOLDERS, DecidingFiles
 from previews.plan.policy_verdict import policy_verdict, read_policy_config
-from previews.plan.stack_plan import planned_stack
+from previews.plan.stack_plan import StackPlan
 from previews.render.render_changes import REVOKED, WARNING
 
 LISTED = 50
@@ -26,12 +26,12 @@ class Section:
     exit_code: int
 
 
-def offline_verdict(project_dir: Path, stack: str, config_path: Path | None) -> Section:
-    """The policy pack's mandatory rules on the working tree's plan, offline ("" when the
-    settings do not load: the plan diff says why)."""
-    try:
-        planned = planned_stack(project_dir, stack)
-    except ConfigurationError:
+def offline_verdict(
+    planned: StackPlan | None, project_dir: Path, config_path: Path | None
+) -> Section:
+    """The policy pack's mandatory rules on the working tree's plan, offline ("" when there is
+    none, the settings not loading: the plan diff says why)."""
+    if planned is None:
         return Section("", EXIT_OK)
     path = config_path or project_dir / DEFAULT_POLICY_CONFIG
     if config_path is None and not path.is_file():

@@ -16,10 +16,13 @@ from previews.plan.plan_diff import CatalogueEffect, PlanDiffDocument, diff_plan
 from previews.plan.stack_plan import plan_stack
 
 
-def plan_against_base(project_dir: Path, stack: str, ref: str) -> PlanDiffDocument:
+def plan_against_base(
+    project_dir: Path, stack: str, ref: str, head: PlanDocument | None = None
+) -> PlanDiffDocument:
     """Raises ConfigurationError when the working tree's stack is bad or `ref` unusable; a bad
-    stack at `ref` is reported in the document instead (the change may be its fix)."""
-    head = plan_stack(project_dir, stack)
+    stack at `ref` is reported in the document instead (the change may be its fix). `head`: the
+    working tree's plan when the caller has it already."""
+    head = head or plan_stack(project_dir, stack)
     with tempfile.TemporaryDirectory(prefix="entra-consent-base-") as folder:
         base = checkout_base(project_dir, stack, ref, Path(folder))
         before: PlanDocument | None = None

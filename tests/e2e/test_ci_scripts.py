@@ -82,12 +82,21 @@ class Job:
     def run(self, script: str, *args: str, **env: str) -> Result:
         """ci/<script> ARGS with the job's environment plus `env`; the summary and outputs
         start empty."""
+        return self._run(self.ws.project, script, args, env)
+
+    def run_from(self, guard: Path, script: str, *args: str, **env: str) -> Result:
+        """The ci/<script> of another checkout (the guard) on this project (PROJECT_DIR)."""
+        return self._run(guard, script, args, {"PROJECT_DIR": str(self.ws.project), **env})
+
+    def _run(
+        self, checkout: Path, script: str, args: tuple[str, ...], env: dict[str, str]
+    ) -> Result:
         self.summary.write_text("", "utf-8")
         self.outputs.write_text("", "utf-8")
         saved = self.ws.env
         self.ws.env = {**saved, **env}
         try:
-            return self.ws.run(str(self.ws.project / "ci" / script), *args, check=False)
+            return self.ws.run(str(checkout / "ci" / script), *args, check=False)
         finally:
             self.ws.env = saved
 
@@ -293,12 +302,7 @@ def test_a_pull_request_that_relaxes_the_guard_is_judged_by_the_base_branchs(
     bent = job.run("preview-stack.sh", "dev", BASE_REF="HEAD~1")
     assert bent.code == 0, report(bent, job)  # the pull request's own guard lets it through
 
-    saved = job.ws.env
-    job.ws.env = {**saved, "PROJECT_DIR": str(project), "BASE_REF": "HEAD~1"}
-    try:
-        judged = job.ws.run(str(guard / "ci" / "preview-stack.sh"), "dev", check=False)
-    finally:
-        job.ws.env = saved
+    judged = job.run_from(guard, "preview-stack.sh", "dev", BASE_REF="HEAD~1")
     assert judged.code == 3, report(judged, job)
     comment = (project / "out" / "ci" / "dev" / "comment.md").read_text("utf-8")
     assert "## ⚠️ This pull request changes what decides consent" in comment

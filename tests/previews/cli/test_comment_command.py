@@ -23,6 +23,7 @@ from previews.cli.render_command import (
 from previews.markdown import utf8_size
 from previews.plan.base_plan import plan_against_base
 from previews.plan.plan_diff_markdown import plan_diff_markdown
+from previews.plan.stack_plan import planned_stack
 from previews.render.pipeline import render_digest
 from simtenant.fakes.preview_digests import large_digest
 from tests.previews.conftest import REPO
@@ -185,7 +186,8 @@ def test_budget_split_gives_the_live_diff_two_thirds(
     assert utf8_size(out) <= budget
     plan, live = out.split(SPLIT)
     # the head: the marker and the pack's offline verdict (no policy config in this repository)
-    head = MARKER + "\n" + offline_verdict(big_repo, "s", None).markdown
+    planned = planned_stack(big_repo, "s")
+    head = MARKER + "\n" + offline_verdict(planned, big_repo, None).markdown
     assert head.endswith("not run (no `policies/config.example.json`).\n\n")
     room = budget - utf8_size(head) - utf8_size("\n".join(SEPARATOR))
     text = (big_repo / "preview.json").read_text()
