@@ -49,7 +49,7 @@ if [ "$LIVE" = true ]; then
   preview_exit=0
   pulumi preview --stack "$STACK" --policy-pack "$POLICY_PACK" \
     --policy-pack-config "$POLICY_CONFIG" --non-interactive \
-    --json --event-log "$out/events.jsonl" > "$out/preview.json" || preview_exit=$?
+    --json --show-sames --event-log "$out/events.jsonl" > "$out/preview.json" || preview_exit=$?
   # A preview that left no digest is reported as failed by the comment.
   args+=(--preview "$out/preview.json" --preview-exit "$preview_exit")
   if [ -f "$out/events.jsonl" ]; then args+=(--events "$out/events.jsonl"); fi

@@ -8,7 +8,12 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_azuread as azuread
 
-from components.core.kept_fields import TenantApp, kept_fields
+from components.core.kept_fields import (
+    SERVICE_PRINCIPAL_IGNORED,
+    SERVICE_PRINCIPAL_RETAINED,
+    TenantApp,
+    kept_fields,
+)
 from components.core.naming import (
     ENTERPRISE_APP_TYPE,
     Renames,
@@ -56,8 +61,8 @@ class EnterpriseApp(pulumi.ComponentResource):
             **kept_fields(tenant_app, settings.hide),
             opts=pulumi.ResourceOptions(
                 parent=self,
-                retain_on_delete=True,
-                ignore_changes=["owners"],
+                retain_on_delete=SERVICE_PRINCIPAL_RETAINED,
+                ignore_changes=list(SERVICE_PRINCIPAL_IGNORED),
                 aliases=aliases(renamed.service_principal(plan.key)),
             ),
         )

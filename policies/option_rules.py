@@ -16,11 +16,16 @@ neither); the PR comment lists them (previews/render/).
 from __future__ import annotations
 
 import json
-import re
 
 from catalog.catalogue import Catalogue
 from catalog.text import clean
-from components.core.naming import ASSIGNMENT_TYPE, GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
+from components.core.kept_fields import SERVICE_PRINCIPAL_IGNORED
+from components.core.naming import (
+    ASSIGNMENT_TYPE,
+    GRANT_TYPE,
+    SERVICE_PRINCIPAL_TYPE,
+    is_default_provider,
+)
 
 from .config import OptionsConfig, RuleConfig
 from .resources import Resource
@@ -32,17 +37,7 @@ GOVERNED = {
     ASSIGNMENT_TYPE: "assignment",
 }
 # What the project's own components ignore, by type.
-OWN_IGNORED = {SERVICE_PRINCIPAL_TYPE: frozenset({"owners"})}
-_DEFAULT_PROVIDER = re.compile(r"^default(_[0-9]+_[0-9]+_[0-9]+[A-Za-z0-9_.]*)?$")
-_PROVIDER_TYPE = re.compile(r"^urn:pulumi:[^:]*::[^:]*::pulumi:providers:[A-Za-z0-9-]+::")
-
-
-def is_default_provider(urn: str) -> bool:
-    """A provider the engine made from the stack's settings: a top-level provider resource
-    (no parent type in its URN) named `default` or `default_<version>`."""
-    if not _PROVIDER_TYPE.match(urn):
-        return False
-    return bool(_DEFAULT_PROVIDER.match(urn.rsplit("::", 1)[-1]))
+OWN_IGNORED = {SERVICE_PRINCIPAL_TYPE: frozenset(SERVICE_PRINCIPAL_IGNORED)}
 
 
 def governed_options(

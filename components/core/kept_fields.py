@@ -17,6 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# The service principal's own resource options (components/enterprise_app.py): it stays in the
+# tenant when the stack drops it, and owners added in the portal are kept. The pack allows them
+# and the comment does not list them as changes a pull request makes.
+SERVICE_PRINCIPAL_RETAINED = True
+SERVICE_PRINCIPAL_IGNORED = ("owners",)
+
 ENTERPRISE_TAG = "WindowsAzureActiveDirectoryIntegratedApp"
 HIDE_TAG = "HideApp"
 MANAGED_TAGS = frozenset({ENTERPRISE_TAG.lower(), HIDE_TAG.lower()})

@@ -5,6 +5,7 @@ target type, so that the policy pack and the benchmarks' measuring process load 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -105,3 +106,22 @@ def urn_stack(urn: str) -> str | None:
     if not urn.startswith("urn:pulumi:"):
         return None
     return urn[len("urn:pulumi:") :].split("::", 1)[0]
+
+
+_DEFAULT_PROVIDER = re.compile(r"^default(_[0-9]+_[0-9]+_[0-9]+[A-Za-z0-9_.]*)?$")
+_PROVIDER_TYPE = re.compile(r"^urn:pulumi:[^:]*::[^:]*::pulumi:providers:[A-Za-z0-9-]+::")
+
+
+def is_default_provider(urn: str) -> bool:
+    """A provider the engine made from the stack's settings: a top-level provider resource
+    (no parent type in its URN) named `default` or `default_<version>`."""
+    if not _PROVIDER_TYPE.match(urn):
+        return False
+    return bool(_DEFAULT_PROVIDER.match(urn.rsplit("::", 1)[-1]))
+
+
+def provider_urn(reference: str) -> str:
+    """A resource's provider reference (`<provider URN>::<provider id>`) without the id, which
+    changes whenever the engine makes the provider anew."""
+    head, sep, _ = reference.rpartition("::")
+    return head if sep and head.startswith("urn:pulumi:") and head.count("::") >= 3 else reference

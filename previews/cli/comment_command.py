@@ -102,7 +102,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add_stack_arguments(parser)
     parser.add_argument("--base", required=True, metavar="REF", help="git ref to diff against")
     parser.add_argument(
-        "--preview", type=Path, metavar="PREVIEW.json", help="`pulumi preview --json` output"
+        "--preview",
+        type=Path,
+        metavar="PREVIEW.json",
+        help="`pulumi preview --json --show-sames` output",
     )
     parser.add_argument(
         "--events",

@@ -112,6 +112,14 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
         help=f"compare an earlier {SNAPSHOT_FILE} instead of reading the tenant",
     )
     parser.add_argument(
+        "--state",
+        type=Path,
+        metavar="STATE.json",
+        help="the stack's state (the output of `pulumi stack export`): the report then says "
+        "which grants' scopes the stack ignores (ignore_changes), which `pulumi up` leaves as "
+        "the tenant holds them",
+    )
+    parser.add_argument(
         "--existing-stack",
         action="store_true",
         help="the stack already holds its EnterpriseApp components (after a first pulumi up): "

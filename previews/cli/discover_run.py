@@ -40,6 +40,7 @@ from previews.tenant.graph_client import (
 from previews.tenant.graph_paging import answer_cap, resident_bytes
 from previews.tenant.graph_settings import MIB
 from previews.tenant.import_file import build_import
+from previews.tenant.stack_state import ignored_grant_properties, with_state
 
 
 def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
     file = stack_file_name(stack)
     catalogue, settings = load_stack(read_stack_config(project_dir, stack), project_dir, file)
     project = project_name(project_dir)
+    ignored = ignored_grant_properties(args.state) if args.state is not None else None
     progress = Progress(stream=None if args.quiet else sys.stderr)
     if args.snapshot is not None:
         snapshot = load_snapshot(args.snapshot)
@@ -102,6 +104,8 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
             return EXIT_FAILED
 
     report = compare(catalogue, settings, snapshot, stack, file)
+    if ignored is not None:
+        report = with_state(report, ignored)
     document = build_import(report, project, stack, existing_components=args.existing_stack)
     out: Path = args.out or project_dir / "discovered" / stack
     out.mkdir(parents=True, exist_ok=True)

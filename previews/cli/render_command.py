@@ -48,8 +48,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description=(
             "Turn the output of `pulumi preview --json` into a consent diff: per app, API and "
             "target, the scopes granted and revoked; assignments; service principal changes; "
-            "resources the catalogue does not name; policy violations (from an engine event "
-            "log); totals. Large diffs are summarised to fit a GitHub pull-request comment. "
+            "resources the catalogue does not name; resource options set or taken off (import, "
+            "ignore_changes, an explicit provider, protect, retain_on_delete: pass "
+            "`--show-sames` to the preview, or those of unchanged resources are not shown); "
+            "policy violations (from an engine event log); totals. Large diffs are summarised to fit a GitHub pull-request comment. "
             + EXIT_CODES
         ),
     )

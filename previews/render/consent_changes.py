@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from components.core.naming import split_urn
 from components.core.target import Target
 from previews.render.digest import SECRET, UNKNOWN
 
@@ -179,6 +180,27 @@ class UnmappedChange:
         return hidden(self.old, self.new)
 
 
+# The resource options a reviewer must see change (previews/render/option_changes.py).
+Option = Literal["import", "ignore_changes", "provider", "protect", "retain_on_delete"]
+
+
+@dataclass(frozen=True)
+class OptionChange:
+    """One option of one resource, set (`on`) or taken off. `values`: the properties it ignores,
+    the explicit provider's URN, or the import id."""
+
+    urn: str
+    kind: str  # grant, assignment, service principal, or the resource's type
+    option: Option
+    on: bool
+    values: tuple[str, ...] = ()
+    target: Target | None = None  # a grant's target, or an assignment's principal
+
+    @property
+    def name(self) -> str:
+        return split_urn(self.urn)[1]
+
+
 @dataclass(frozen=True)
 class NotUnderstood:
     """A step whose operation the renderer does not know: the diff cannot say what it does."""
@@ -213,6 +235,8 @@ class ConsentDiff:
     upns: dict[str, str] = field(default_factory=dict)  # object id -> UPN (stack output)
     unmapped: list[UnmappedChange] = field(default_factory=list)
     not_understood: list[NotUnderstood] = field(default_factory=list)
+    options: list[OptionChange] = field(default_factory=list)
+    sames_hidden: bool = False  # the preview left out unchanged resources (and their options)
     policy_checked: bool = False  # False: no event log, so no verdict of the policy pack
 
     @property
@@ -224,6 +248,7 @@ class ConsentDiff:
             or self.service_principals
             or self.unmapped
             or self.not_understood
+            or self.options
         )
 
     @property

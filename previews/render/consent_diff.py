@@ -23,7 +23,7 @@ from components.core.naming import (
     service_principal_name,
     split_urn,
 )
-from components.core.target import TENANT, UNKNOWN_TARGET, Target
+from components.core.target import TENANT, Target
 from previews.render.consent_changes import (
     Action,
     AssignmentChange,
@@ -36,6 +36,7 @@ from previews.render.consent_changes import (
 )
 from previews.render.consent_unmapped import (
     Merged,
+    grant_target,
     note_principal,
     note_service_principal,
     note_stack_outputs,
@@ -51,6 +52,7 @@ from previews.render.digest import (
     PreviewStep,
     ResourceState,
 )
+from previews.render.option_changes import option_changes, sames_hidden
 
 _REPLACE_OPS = {"replace", "create-replacement", "delete-replaced", "import-replacement"}
 _OPS: dict[str, Action] = {
@@ -179,6 +181,8 @@ def consent_diff(
         else:
             out.service_principals.append(mapped)
 
+    out.options = option_changes(digest.steps or ())
+    out.sames_hidden = sames_hidden(digest)
     _add_violations(out, names, policy_events or ())
     for diag in digest.diagnostics or ():
         if diag.severity in ("warning", "error"):
@@ -278,11 +282,7 @@ def _grant_change(names: _Names, res: Merged, action: Action, name: str) -> Gran
 def _grant_target(state: ResourceState | None, named: Target) -> Target:
     """The values' target, never the name's (the name only for a step with no state at all):
     no user is tenant-wide, an unknown one may be."""
-    user = value(state, "userObjectId") if state is not None else named.ref or None
-    if user in (None, ""):
-        return TENANT
-    ok = isinstance(user, str) and user not in (SECRET, UNKNOWN)
-    return Target("user", str(user).lower()) if ok else UNKNOWN_TARGET
+    return grant_target(value(state, "userObjectId") if state is not None else named.ref or None)
 
 
 def _assignment_change(

@@ -123,6 +123,15 @@ def _known(raw: Any) -> str | None:
     return None
 
 
+def grant_target(user: Any) -> Target:
+    """A grant's target from its `userObjectId` value, never from its name: no user is
+    tenant-wide; an unknown or secret one may be."""
+    if user in (None, ""):
+        return TENANT
+    oid = _known(user)
+    return Target("user", oid) if oid else UNKNOWN_TARGET
+
+
 def _sp_label(raw: Any, sp_names: Mapping[str, str]) -> str | None:
     oid = _known(raw)
     if oid is None:
@@ -147,12 +156,9 @@ def unmapped(
         "retained": res.retained,
     }
     if typ == GRANT_TYPE:
-        user = value(state, "userObjectId")
-        oid = _known(user)
-        target = TENANT if user in (None, "") else Target("user", oid) if oid else UNKNOWN_TARGET
         return UnmappedChange(
             **common,
-            target=target,
+            target=grant_target(value(state, "userObjectId")),
             old=Scopes.of(value(res.old, "claimValues")) if res.old else None,
             new=Scopes.of(value(res.new, "claimValues"))
             if res.new and action != "delete"

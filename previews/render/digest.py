@@ -34,6 +34,11 @@ class ResourceState(PulumiFormat):
     inputs: dict[str, Any] = Field(default_factory=dict)
     outputs: dict[str, Any] = Field(default_factory=dict)
     retain_on_delete: bool = Field(default=False, alias="retainOnDelete")
+    # Resource options (apitype.ResourceV3): they decide what the stack governs, not consent.
+    protect: bool | None = None
+    provider: str | None = None  # "<provider URN>::<provider id>"
+    import_id: str | None = Field(default=None, alias="importID")
+    ignore_changes: list[str] | None = Field(default=None, alias="ignoreChanges")
 
 
 class PropertyDiff(PulumiFormat):

@@ -30,6 +30,7 @@ from previews.render.render_changes import (
     principal,
     scopes,
 )
+from previews.render.render_options import HEADING, INTRO, SAMES_HIDDEN, option_line
 from previews.render.render_unmapped import unmapped_line
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -119,6 +120,10 @@ def _head(diff: ConsentDiff, style: Style, stack: str | None) -> list[str]:
             "",
             *_listed([unmapped_line(style, c) for c in diff.unmapped]),
         ]
+    if diff.options:
+        lines += [HEADING, "", INTRO, "", *_listed([option_line(style, c) for c in diff.options])]
+    if diff.sames_hidden:
+        lines += [SAMES_HIDDEN, ""]
     if diff.empty and diff.failed:
         lines += ["No consent changes shown: the preview failed before it showed any.", ""]
     elif diff.empty:
@@ -167,6 +172,8 @@ def _totals(diff: ConsentDiff) -> str:
         parts.append(f"not recognised: {len(diff.unmapped)} ({revoking} revoking)")
     if diff.not_understood:
         parts.append(f"not understood: {len(diff.not_understood)}")
+    if diff.options:
+        parts.append(f"resource options changed: {len(diff.options)}")
     if diff.policy_checked:
         advisory = len(diff.violations) - diff.mandatory
         parts.append(f"policy violations: {diff.mandatory} mandatory, {advisory} advisory")

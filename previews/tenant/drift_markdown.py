@@ -18,6 +18,7 @@ from previews.tenant.drift_report import (
     GrantEntry,
     ServicePrincipalEntry,
 )
+from previews.tenant.stack_state import ignores_scopes
 
 # Rows per table; the JSON report always has every entry.
 MAX_ROWS = 200
@@ -73,6 +74,34 @@ def _differences(s: ServicePrincipalEntry) -> Text:
     )
 
 
+UNGOVERNED = (
+    "Their state ignores changes to their scopes (`ignore_changes`): `pulumi up` leaves them as "
+    "the tenant holds them, whatever the stack declares, and a scope widened in the tenant "
+    "stays. The stack governs them again once the option is removed from the program."
+)
+
+
+def _drifted_intro(report: DriftReport) -> str:
+    said = (
+        "Imported as they are. The next `pulumi up` sets the plan's scopes, unless the stack "
+        "ignores changes to them (`ignore_changes`): then the tenant's stay."
+    )
+    if report.state_checked:
+        return said
+    return (
+        f"{said} The stack's state was not read, so that cannot be told here (pass `--state` "
+        "with the output of `pulumi stack export`)."
+    )
+
+
+def _next_up(report: DriftReport, g: GrantEntry) -> Text:
+    if ignores_scopes(tuple(g.ignored_by_stack)):
+        return Text("**leaves the tenant's scopes** (the stack ignores changes to them)")
+    if report.state_checked:
+        return Text("sets the plan's scopes")
+    return Text("sets the plan's scopes, unless the stack ignores them")
+
+
 def render(report: DriftReport) -> str:
     out = [f"# Consent drift: stack {code(report.stack)}", ""]
     tenant = f"tenant {code(report.tenant_id)}" if report.tenant_id else "the tenant"
@@ -114,17 +143,9 @@ def render(report: DriftReport) -> str:
         s: [g for g in report.grants if g.status == s] for s in ("drifted", "missing", "unmanaged")
     }
     if grants["drifted"]:
-        out += ["", "## Grants whose scopes differ", ""]
-        out.append("Imported as they are; the next `pulumi up` updates them to the plan's scopes.")
-        out.append("")
+        out += ["", "## Grants whose scopes differ", "", _drifted_intro(report), ""]
         out += _table(
-            [
-                "app",
-                "API",
-                "target",
-                "only in the tenant (up removes)",
-                "only in the plan (up adds)",
-            ],
+            ["app", "API", "target", "only in the tenant", "only in the plan", "next `pulumi up`"],
             grants["drifted"],
             lambda g: (
                 g.app,
@@ -132,6 +153,21 @@ def render(report: DriftReport) -> str:
                 _target(g),
                 _scopes(g.extra_scopes),
                 _scopes(g.fewer_scopes),
+                _next_up(report, g),
+            ),
+        )
+    ungoverned = [g for g in report.grants if ignores_scopes(tuple(g.ignored_by_stack))]
+    if ungoverned:
+        out += ["", "## Grants whose scopes the stack ignores", "", UNGOVERNED, ""]
+        out += _table(
+            ["app", "API", "target", "status", "ignored"],
+            ungoverned,
+            lambda g: (
+                g.app,
+                g.api_display_name,
+                _target(g),
+                g.status,
+                Text(", ".join(code(p) for p in g.ignored_by_stack)),
             ),
         )
     if grants["missing"]:

@@ -37,6 +37,11 @@ class GrantEntry(Strict):
     grant_id: str | None = None
     resource: str | None = Field(default=None, description="Pulumi name the stack registers.")
     note: str = ""
+    ignored_by_stack: list[str] = Field(
+        default_factory=list,
+        description="Properties the stack's state ignores (ignore_changes), from --state: "
+        "`pulumi up` leaves them as the tenant holds them.",
+    )
 
 
 class AssignmentEntry(Strict):
@@ -77,3 +82,6 @@ class DriftReport(Strict):
     grants: list[GrantEntry]
     assignments: list[AssignmentEntry]
     problems: list[str]
+    state_checked: bool = Field(
+        default=False, description="The stack's state was read (--state) for ignored properties."
+    )

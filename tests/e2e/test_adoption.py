@@ -22,6 +22,7 @@ GRAPH = "00000003-0000-0000-c000-000000000000"
 EXCHANGE = "00000002-0000-0ff1-ce00-000000000000"
 JEMHC = "08b9fc2c-f6b8-4da0-8d4d-c065edfa949b"
 TEAMS = "89d5ca9f-d63b-4885-bd30-6e7433c1540c"
+PROGRAMS = Path(__file__).resolve().parent / "programs"
 TENANT_ID = "11111111-2222-3333-4444-555555555555"
 TEAMS_SCOPES = (
     "Channel.ReadBasic.All ChannelMessage.Send Chat.ReadWrite Team.ReadBasic.All User.Read "
@@ -154,3 +155,40 @@ def test_drift_is_reported_and_set_back(
     assert steps["m365-jira-teams-microsoft-graph-tenant"]["op"] == "update"
     workspace.up("--refresh")
     assert "Mail.Send" not in graph.get(f"/oauth2PermissionGrants/{grant['id']}")["scope"].split()
+
+
+def test_drift_the_stack_ignores_is_reported_as_staying(
+    workspace: Workspace, tenant: TenantProcess, tmp_path: Path
+) -> None:
+    """A grant whose scopes the state ignores (`ignore_changes`, applied without the pack,
+    which refuses it) keeps a scope widened in the tenant: a refresh finds nothing to change,
+    `up` leaves it, and discover says so when it reads the state, and that it cannot tell
+    when it does not."""
+    workspace.up()
+    workspace.write_program(PROGRAMS / "ignore_changes_grant.py")
+    workspace.up(policy=False)
+    grant = tenant.graph.add_scope_behind_the_stack(TEAMS, "Mail.Send")
+    workspace.preview("--refresh", "--expect-no-changes", policy=False)
+    state = tmp_path / "state.json"
+    workspace.run_pulumi("stack", "export", "--file", str(state))
+
+    result = discover(
+        workspace, tenant.base_url, tmp_path / "d", "--existing-stack", "--state", str(state)
+    )
+    report = json.loads((tmp_path / "d" / "drift.json").read_text("utf-8"))
+    assert report["state_checked"] is True
+    (drifted,) = [g for g in report["grants"] if g["status"] == "drifted"]
+    assert drifted["extra_scopes"] == ["Mail.Send"]
+    assert drifted["ignored_by_stack"] == ["claimValues"]
+    markdown = (tmp_path / "d" / "drift.md").read_text("utf-8")
+    assert "**leaves the tenant's scopes** (the stack ignores changes to them)" in markdown
+    assert "## Grants whose scopes the stack ignores" in markdown, result
+
+    unread = discover(workspace, tenant.base_url, tmp_path / "u", "--existing-stack")
+    assert "the stack's state was not read" in (tmp_path / "u" / "drift.md").read_text(
+        "utf-8"
+    ).replace("The stack's", "the stack's"), unread
+
+    workspace.up("--refresh", policy=False)
+    scopes = tenant.graph.get(f"/oauth2PermissionGrants/{grant['id']}")["scope"].split()
+    assert "Mail.Send" in scopes  # what discover said: up left it

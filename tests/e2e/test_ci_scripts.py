@@ -422,5 +422,7 @@ def test_drift_passes_after_deploy_and_fails_on_a_grant_changed_in_the_tenant(
     assert "m365-jira-teams" in summary and "Mail.Send" in summary, summary
     report_json = job.ws.project / "discovered" / "dev" / "drift.json"
     assert "Mail.Send" in report_json.read_text("utf-8")
+    # discover read the stack's state: it can tell that no grant's scopes are ignored
+    assert json.loads(report_json.read_text("utf-8"))["state_checked"] is True
     # Read-only: the changed grant is still as the tenant has it.
     assert "Mail.Send" in graph.get(f"/oauth2PermissionGrants/{grant['id']}")["scope"].split()

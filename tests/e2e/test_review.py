@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from components.core.naming import GRANT_TYPE
 from simtenant.workspace import POLICY_CONFIG, ROOT, Workspace
 from tests.e2e.conftest import TenantProcess
 
@@ -46,7 +47,7 @@ def test_rendered_preview_shows_exactly_the_change(
     change(workspace)
     events = tmp_path / "events.jsonl"
     workspace.env["PULUMI_DEBUG_COMMANDS"] = "true"
-    preview = workspace.preview("--json", "--event-log", str(events))
+    preview = workspace.preview("--json", "--show-sames", "--event-log", str(events))
     digest = tmp_path / "preview.json"
     digest.write_text(preview.stdout, "utf-8")
     if os.environ.get("ENTRA_CONSENT_WRITE_DIGESTS"):
@@ -74,12 +75,14 @@ def test_rendered_preview_shows_exactly_the_change(
     assert "assignments: 1 removed" in rendered, rendered
     assert "policy violations: 0 mandatory, 0 advisory" in rendered, rendered
     mail = section(rendered, "m365-jira-mail")
-    # Alex is named as Graph names him on his assignment; the others by object id.
+    # Users are named as Graph names them on their assignments (with --show-sames, also those
+    # that stay the same: Adele's); the others by object id.
     alex = ids["alex.wilber"]
     assert re.search(rf"user `Alex Wilber` \(`{alex}`\): ⛔ \*\*grant revoked\*\*", mail), mail
     assert re.search(rf"user `Alex Wilber` \(`{alex}`\): ⛔ \*\*assignment removed\*\*", mail), mail
     assert "3 users: adds `Team.ReadBasic.All`" in mail, mail
-    for user in ("adele.vance", "megan.bowen", "lee.gu"):
+    assert f"user `Adele Vance` (`{ids['adele.vance']}`)" in mail, mail
+    for user in ("megan.bowen", "lee.gu"):
         assert f"user `{ids[user]}`" in mail, mail
     for app in ("jemhc", "m365-jira-teams", "m365-jira-teams-jsm-portal", "m365-jira-todo"):
         assert f"### `{app}`" not in rendered
@@ -149,7 +152,7 @@ def test_rendered_preview_of_a_mixed_change(
 ) -> None:
     mixed_base(workspace)
     workspace.up()
-    empty = workspace.preview("--json")
+    empty = workspace.preview("--json", "--show-sames")
     assert set(empty.json()["changeSummary"]) == {"same"}, empty
     (tmp_path / "empty.json").write_text(empty.stdout, "utf-8")
 
@@ -158,7 +161,7 @@ def test_rendered_preview_of_a_mixed_change(
     workspace.env["PULUMI_DEBUG_COMMANDS"] = "true"
     policy = workspace.policy_args(config=strict_policy(tmp_path / "policy.json"))
     preview = workspace.preview(
-        *policy, "--json", "--event-log", str(events), check=False, policy=False
+        *policy, "--json", "--show-sames", "--event-log", str(events), check=False, policy=False
     )
     assert preview.code != 0, preview  # the mandatory violation fails the preview
     digest = tmp_path / "preview.json"
@@ -214,7 +217,8 @@ def test_rendered_preview_of_a_mixed_change(
         "(`appRoleAssignmentRequired`: `true` → `false`)",
         "- 3 users: adds `Group.ReadWrite.All` (admin consent, privilege 4); "
         "⛔ removes `Team.ReadBasic.All`",
-        *(f"  - user `{ids[u]}`" for u in ("adele.vance", "megan.bowen", "lee.gu")),
+        f"  - user `Adele Vance` (`{ids['adele.vance']}`)",
+        *(f"  - user `{ids[u]}`" for u in ("megan.bowen", "lee.gu")),
         f"- user `Alex Wilber` (`{alex}`): ⛔ **grant revoked**: `Mail.ReadWrite.Shared`, "
         "`Mail.Send.Shared`, `People.Read`, `User.Read`, `User.ReadBasic.All`, `email`, "
         "`offline_access`, `openid`, `profile`",
@@ -243,6 +247,60 @@ def test_rendered_preview_of_a_mixed_change(
     nothing = workspace.previews("render", str(tmp_path / "empty.json"), "--catalog", "catalog")
     assert "No consent changes: no grants" in nothing.stdout, nothing
     assert "policy violations: not checked (no event log)" in nothing.stdout, nothing
+
+
+PROGRAMS = Path(__file__).resolve().parent / "programs"
+TEAMS_TENANT = "grant `m365-jira-teams-microsoft-graph-tenant` (**tenant-wide** (all users))"
+
+
+@pytest.mark.parametrize(
+    ("program", "said"),
+    [
+        (
+            "ignore_changes_grant.py",
+            [
+                "⚠️ **ignores changes** to `claimValues`: the stack stops setting them, so what "
+                "the tenant holds stays, whatever the stack declares"
+            ],
+        ),
+        (
+            "retained_grants.py",
+            [
+                "⚠️ **retained on delete**: removing it from the stack leaves it in the tenant",
+                "**protected**: `pulumi up` cannot delete it, so removing it from the stack fails",
+            ],
+        ),
+    ],
+)
+def test_options_set_on_grants_that_stay_the_same_are_listed(
+    workspace: Workspace, tmp_path: Path, program: str, said: list[str]
+) -> None:
+    """The engine shows an option set on an unchanged resource as a `same` step, for
+    ignore_changes only with --show-sames: the comment lists each, and without --show-sames
+    says what it cannot show."""
+    workspace.up()
+    workspace.write_program(PROGRAMS / program)
+    digest = tmp_path / "preview.json"
+    for shown in (True, False):
+        args = ("--json", "--show-sames") if shown else ("--json",)
+        digest.write_text(workspace.preview(*args, policy=False).stdout, "utf-8")
+        rendered = workspace.previews("render", str(digest), "--catalog", "catalog").stdout
+        lines = rendered.splitlines()
+        if not shown:
+            # The engine shows a same step whose protect or retain_on_delete changed, never
+            # one whose ignore_changes did.
+            section = "### Resource options" in rendered
+            assert section == (program == "retained_grants.py"), rendered
+            assert any("without `--show-sames`" in line for line in lines), rendered
+            continue
+        assert "No consent changes" not in rendered, rendered
+        assert "### Resource options" in rendered, rendered
+        for effect in said:
+            assert f"- {TEAMS_TENANT}: {effect}" in lines, rendered
+        steps = json.loads(digest.read_text("utf-8"))["steps"]
+        declared = [s for s in steps if (s.get("newState") or {}).get("type") == GRANT_TYPE]
+        listed = [line for line in lines if line.startswith("- grant ")]
+        assert len(declared) > 1 and len(listed) == len(said) * len(declared), rendered
 
 
 PUBLISHED = ("oauth2PermissionScopes", "oauth2PermissionScopeIds", "appRoles", "appRoleIds")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from components.core.naming import GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
 from policies.config import OptionsConfig
-from policies.option_rules import governed_options, is_default_provider
+from policies.option_rules import governed_options
 from policies.resources import Resource
 from tests.policies.builder import ADELE, GRAPH, GRAPH_OID, MAIL, PLAIN, api, grant, sp
 
@@ -54,19 +54,6 @@ def test_an_explicit_provider_is_refused_unless_allowed() -> None:
     (message,) = messages(elsewhere)
     assert f"written through the explicit provider {EXPLICIT}" in message
     assert messages(elsewhere, OptionsConfig(allowedProviders=[EXPLICIT])) == []
-
-
-def test_only_top_level_providers_named_as_the_engine_names_them_are_default() -> None:
-    assert is_default_provider(DEFAULT)
-    assert is_default_provider("urn:pulumi:dev::p::pulumi:providers:azuread::default")
-    for urn in (
-        EXPLICIT,
-        "urn:pulumi:dev::p::entra-consent:index:EnterpriseApp$pulumi:providers:azuread::default",
-        "urn:pulumi:dev::p::pulumi:providers:azuread::default-evil",
-        "urn:pulumi:dev::p::pulumi:providers:azuread::defaults",
-        "default_6_11_1",
-    ):
-        assert not is_default_provider(urn), urn
 
 
 def test_other_types_are_not_governed() -> None:

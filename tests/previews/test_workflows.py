@@ -152,7 +152,9 @@ def test_workflow_schema_catches_a_bad_key(tmp_path: Path) -> None:
             id="pr-policy-pack-with-its-config",
         ),
         pytest.param(
-            "ci/preview-stack.sh", '--json --event-log "$out/events.jsonl"', id="pr-json-events"
+            "ci/preview-stack.sh",
+            '--json --show-sames --event-log "$out/events.jsonl"',
+            id="pr-json-sames-events",  # options changed on unchanged resources shown
         ),
         pytest.param(
             "ci/preview-stack.sh",
@@ -185,6 +187,12 @@ def test_workflow_schema_catches_a_bad_key(tmp_path: Path) -> None:
             id="drift-discovered",
         ),
         pytest.param("ci/drift-stack.sh", "--fail-on-drift", id="drift-discover-fails"),
+        pytest.param(
+            "ci/drift-stack.sh",
+            'pulumi stack export --stack "$STACK" --file "$out/state.json"',
+            id="drift-state-exported",  # discover tells which grants' scopes the stack ignores
+        ),
+        pytest.param("ci/drift-stack.sh", '--state "$out/state.json"', id="drift-state-read"),
     ],
 )
 def test_pipeline_steps(file: str, needle: str) -> None:

@@ -47,7 +47,7 @@ TAGS = re.compile(r"</?([a-z0-9]+)")
 DIGESTS = Path(__file__).resolve().parents[1] / "digests"
 MIXED = json.loads((DIGESTS / "engine-mixed.json").read_text("utf-8"))
 CATALOGUE = load_catalogue(REPO / "catalog")
-FIELDS = 30
+FIELDS = 32
 KNOWN_ATTACKS = [
     "`` ## Approved ``\n\n# heading",
     "x`\n\n![](https://evil.example/t.png)\n<!--",
@@ -93,7 +93,12 @@ def digest(v: Value) -> dict[str, Any]:
     deleted = grant_step(stack, "m365-jira-teams", v(2), "delete", MAIL_SCOPES, None)
     removed = assignment_step(stack, "m365-jira-teams", v(2), "delete")
     removed["oldState"]["outputs"]["principalDisplayName"] = v(3)
+    updated["newState"]["ignoreChanges"] = [v(29)]
+    updated["newState"]["provider"] = (
+        f"urn:pulumi:{stack}::{PROJECT}::pulumi:providers:azuread::{v(30)}::x"
+    )
     group = assignment_step(stack, "jemhc", v(4), "create")
+    group["newState"]["importID"] = v(31)
     group["urn"] = group["urn"].replace("-assign-user-", "-assign-group-")
     unknown_op = grant_step(stack, "jemhc", v(5), "create", None, MAIL_SCOPES)
     unknown_op["op"] = "x-" + v(6)
@@ -170,9 +175,15 @@ def test_no_foreign_value_changes_the_consent_diff(values: list[str]) -> None:
 def test_the_fixture_reaches_every_section() -> None:
     """The benign comment shows every foreign field: the check above covers them all."""
     text = comment(benign)
-    for section in ("FAILURE", "not understood", "### Not recognised", "### Policy violations"):
+    for section in (
+        "FAILURE",
+        "not understood",
+        "### Not recognised",
+        "### Resource options",
+        "### Policy violations",
+    ):
         assert section in text, section
-    for i in (*range(1, 27), 28):
+    for i in (*range(1, 27), 28, 29, 30, 31):
         if i in (5, 13, 27):  # the step not understood is listed by op; the pack is not shown
             continue
         assert f"a#{i}" in text, i

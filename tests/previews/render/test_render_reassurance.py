@@ -77,6 +77,21 @@ def renamed(step: dict[str, Any], name: str) -> dict[str, Any]:
     return step
 
 
+def _object_id(name: str) -> str:
+    """A service principal's object id in the fixture (ids differ per recorded run)."""
+    for step in MIXED["steps"]:
+        if step["urn"].endswith(f"::{name}"):
+            for key in ("oldState", "newState"):
+                found = ((step.get(key) or {}).get("outputs") or {}).get("objectId")
+                if found:
+                    return str(found)
+    raise AssertionError(f"no object id for {name} in engine-mixed.json")
+
+
+MAIL_SP = _object_id("m365-jira-mail-sp")
+STACK_STEP = next(s for s in MIXED["steps"] if "::pulumi:pulumi:Stack::" in s["urn"])
+
+
 def real(name: str, op: str) -> dict[str, Any]:
     return copy.deepcopy(
         next(s for s in MIXED["steps"] if s["op"] == op and s["urn"].endswith(f"::{name}"))
@@ -119,8 +134,8 @@ def test_tenant_wide_grant_outside_any_component_is_named_from_its_properties() 
     """A grant with no parent component, no user (so tenant-wide), on the real engine's
     step: the client and API named from the object ids the preview shows."""
     step = orphan(real("m365-jira-teams-microsoft-graph-tenant", "create"), "hand-made")
-    step["newState"]["inputs"]["servicePrincipalObjectId"] = "92340fe0-2ff2-43ea-9c1c-6ded09f89a02"
-    out = lines([*MIXED["steps"][:1], *[s for s in MIXED["steps"] if s["op"] == "read"], step])
+    step["newState"]["inputs"]["servicePrincipalObjectId"] = MAIL_SP
+    out = lines([STACK_STEP, *[s for s in MIXED["steps"] if s["op"] == "read"], step])
     assert (
         "- ⚠️ grant `hand-made` (outside any app component; client `m365-jira-mail-sp`, API "
         "`api-microsoft-graph`) for **tenant-wide** (all users): new grant: adds "
@@ -136,7 +151,7 @@ def test_deleted_assignment_with_another_name_is_a_revocation() -> None:
     out = lines([step])
     assert (
         f"- ⛔ assignment `by-hand` (under component `m365-jira-mail`; app "
-        f"`92340fe0-2ff2-43ea-9c1c-6ded09f89a02`) of user `Alex Wilber` (`{alex()}`): "
+        f"`{MAIL_SP}`) of user `Alex Wilber` (`{alex()}`): "
         "**assignment removed** (default role)" in out
     )
     assert NO_CHANGES not in out
@@ -436,10 +451,10 @@ def test_an_import_whose_tenant_scopes_differ_is_never_called_unchanged() -> Non
     wider = [*MAIL_SCOPES, "Directory.ReadWrite.All"]
     step["newState"]["outputs"] = {**step["newState"].get("outputs", {}), "claimValues": wider}
     out = lines([step])
-    (line,) = [x for x in out if user_id(8) in x]
+    (line,) = [x for x in out if user_id(8) in x and x.startswith("- user ")]
     assert "**adopted as the tenant holds it, not as declared**" in line
     assert "Directory.ReadWrite.All" in line.split("the stack declares")[0]
     assert "unchanged" not in line
     same = grant_step("dev", "jemhc", user_id(9), "import", None, MAIL_SCOPES)
-    (plain,) = [x for x in lines([same]) if user_id(9) in x]
+    (plain,) = [x for x in lines([same]) if user_id(9) in x and x.startswith("- user ")]
     assert "adopted into the stack (already in the tenant, unchanged)" in plain
