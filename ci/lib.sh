@@ -10,7 +10,8 @@
 #                        between ::stop-commands:: markers
 #   PROJECT_DIR          the project folder (Pulumi.yaml, Pulumi.<stack>.yaml, policies/);
 #                        default: the folder above ci/
-#   ENTRA_CONSENT        the entra-consent command; default ./venv/bin/entra-consent (make setup)
+#   ENTRA_CONSENT        the entra-consent command of an unguarded run; default
+#                        ./venv/bin/entra-consent (make setup)
 #   GITHUB_STEP_SUMMARY  Markdown summaries are appended to this file; else to CI_SUMMARY;
 #                        else written to stdout
 #   GITHUB_OUTPUT        step outputs (key=value lines) are appended to this file; else stdout
@@ -26,14 +27,19 @@
 # pull request's, with the scripts run from a checkout of the base branch), the guard's policy
 # pack, its config, its comment builder and these scripts judge the project, whose program,
 # stack files and catalogue are what is previewed, and what the pull request changes in the
-# guard's files does not judge it. Then `entra_consent` runs the guard's code with the project's
-# venv/bin/python, and the pack reads the project's catalog/ (ENTRA_CONSENT_POLICY_CATALOG).
-# Not covered: what runs in the job before these scripts (`make setup` of the project) could
-# change anything the job holds, the guard's checkout included (docs/reviewing.md).
+# guard's files does not judge it. Then `entra_consent` and `ci_pin_catalogue` run the guard's
+# code with the guard's own virtualenv (<guard>/venv, `make -C <guard> setup-run`: the packages
+# the base branch pins), never with the project's venv/, whose packages the pull request's
+# requirements chose; the pack reads the project's catalog/ (ENTRA_CONSENT_POLICY_CATALOG).
+# The project's venv/ runs the project's program only, during `pulumi preview`: the workflow
+# makes it (the project's `make setup`) in its live job alone, after the gate, and in the
+# environment whose reviewers approve a pull request that changes code (docs/reviewing.md).
 
 CI_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GUARD_DIR="$(cd "$CI_DIR/.." && pwd)"
 GUARDED=false
+# The guard's own interpreter: the guard's code never runs with the project's packages.
+GUARD_PYTHON="$GUARD_DIR/venv/bin/python"
 # Pulumi's own rule for stack names: they reach file names, JSON, jq and the comment marker.
 STACK_NAME_RE='^[A-Za-z0-9_.-]{1,100}$'
 
@@ -97,11 +103,20 @@ ci_output() {
   fi
 }
 
+# ci_guard_ready: exit 1 when guarded and the guard has no virtualenv of its own.
+ci_guard_ready() {
+  if [ "$GUARDED" = true ] && [ ! -x "$GUARD_PYTHON" ]; then
+    ci_error "the guard has no virtualenv at $GUARD_DIR/venv: run make -C $GUARD_DIR setup-run first"
+    exit 1
+  fi
+}
+
 entra_consent() {
   if [ "$GUARDED" = true ]; then
+    ci_guard_ready
     # PYTHONSAFEPATH: `-m` would put the current folder (the pull request's) ahead of
     # PYTHONPATH, and its previews/ would run instead of the guard's.
-    PYTHONSAFEPATH=1 PYTHONPATH="$GUARD_DIR" ./venv/bin/python -m previews "$@"
+    PYTHONSAFEPATH=1 PYTHONPATH="$GUARD_DIR" "$GUARD_PYTHON" -m previews "$@"
   else
     "${ENTRA_CONSENT:-./venv/bin/entra-consent}" "$@"
   fi
@@ -111,11 +126,15 @@ entra_consent() {
 # the policy pack (ENTRA_CONSENT_CATALOG_FINGERPRINT): it then judges by no other catalogue,
 # whatever a program writes between the preview and the update of one `pulumi up`.
 ci_pin_catalogue() {
-  local print
+  local print python=./venv/bin/python
   if [ -n "${ENTRA_CONSENT_CATALOG_FINGERPRINT:-}" ]; then return 0; fi
-  if ! print="$(PYTHONSAFEPATH=1 PYTHONPATH="$GUARD_DIR" ./venv/bin/python \
+  if [ "$GUARDED" = true ]; then
+    ci_guard_ready
+    python="$GUARD_PYTHON"
+  fi
+  if ! print="$(PYTHONSAFEPATH=1 PYTHONPATH="$GUARD_DIR" "$python" \
     -m catalog.fingerprint "$PWD/catalog")"; then
-    ci_error "cannot fingerprint the catalogue at $PWD/catalog (run make setup first)"
+    ci_error "cannot fingerprint the catalogue at $PWD/catalog with $python"
     exit 1
   fi
   export ENTRA_CONSENT_CATALOG_FINGERPRINT="$print"

@@ -1,8 +1,8 @@
 """`entra-consent changed --base REF [--code]`: the files changed since the branch left REF that
-decide consent, one per line (previews/plan/deciding_files.py). With `--code`, only those that
-run during a preview (the program, its components, the pack, the comment builder, the CI
-scripts and workflows, the dependencies): the pull-request workflow previews such a change live
-only once a maintainer approved it."""
+decide consent, one per line (previews/plan/deciding_files.py). With `--code`, every changed
+file the preview job may run: all but stack files, the catalogue's data files, Markdown and
+docs/ (tests and unknown files count as code). The pull-request workflow previews such a change
+live only once a maintainer approved it."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ EXIT_UNKNOWN = 1
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "changed",
-        help="list the changed files that decide consent (--code: that run in a preview)",
+        help="list the changed files that decide consent (--code: that a preview may run)",
         description=__doc__ + f" Exit codes: {EXIT_OK} listed (perhaps none); {EXIT_UNKNOWN} git "
         "cannot tell (not a clone, REF not fetched), the reason on stderr.",
     )
@@ -32,7 +32,10 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="the catalogue folder, relative to the project (default: %(default)s)",
     )
     parser.add_argument(
-        "--code", action="store_true", help="only the files that run during a preview"
+        "--code",
+        action="store_true",
+        help="every changed file a preview may run: all but stack files, catalogue data, "
+        "Markdown and docs/",
     )
     parser.set_defaults(run=run)
 

@@ -1,11 +1,17 @@
 """The files of a pull request that decide consent: the program and its components, the
 policy pack and its config, the comment builder, the CI scripts and workflows, the catalogue
-and the dependencies. Read from git (`git diff --name-only REF...HEAD`, the changes since the
-branch left REF), never from a list the pull request could write.
+and the dependencies, and any module at the project's top, where Python looks first (a
+`yaml.py` there, or a `setup.py`, runs in the preview job). Read from git (`git diff
+--name-only REF...HEAD`, the changes since the branch left REF), never from a list the pull
+request could write.
 
 A change to any of them changes what is granted, how the guard judges it, or how this comment
 is made; the consent diff shows what the program declared, not what else its code does, so the
 comment lists them for a reviewer to read as code.
+
+Which changes the preview job may run (`code`) is counted the other way round, from what is
+known to be only read: stack files, the catalogue's data, Markdown and `docs/`. Everything
+else needs a maintainer's approval before a live preview, tests and unknown files included.
 """
 
 from __future__ import annotations
@@ -18,7 +24,12 @@ from pathlib import Path, PurePosixPath
 DECIDING_FOLDERS = ("policies", "components", "previews", "ci", "catalog")
 # `make setup` runs the Makefile and installs the project (pyproject.toml) in every job.
 DECIDING_FILES = ("__main__.py", "Pulumi.yaml", "Makefile", "pyproject.toml")
-DECIDING_PATTERNS = ("requirements*.txt",)
+# At the project's top: the dependencies, and modules on Python's path before any library.
+DECIDING_PATTERNS = ("requirements*.txt", "*.py", "*.pth", "setup.cfg")
+# Only read during a preview, never run (besides the catalogue's data files).
+STACK_FILE = "Pulumi.*.yaml"
+READ_ONLY_FOLDERS = ("docs",)
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
 REPOSITORY_FOLDERS = (".github",)
 
 
@@ -47,19 +58,29 @@ def is_deciding(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixP
         return True
     if len(inside.parts) == 1 and any(inside.match(p) for p in DECIDING_PATTERNS):
         return True
+    if len(inside.parts) == 2 and inside.name == "__init__.py":
+        return True  # a package at the top: it may shadow a library
     return catalog.parts != () and inside.is_relative_to(catalog)
 
 
 def runs_in_preview(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixPath) -> bool:
-    """A deciding file that is code the preview job runs (everything but the catalogue, which
-    is data the pack and the program read)."""
-    if not is_deciding(path, project, catalog):
+    """A changed file the preview job may run: all but what it only reads (stack files, the
+    catalogue's data files, Markdown, `docs/`). Files outside the project count too: a
+    dependency may name them (`-e ../lib`)."""
+    if path.name.endswith(".md"):
         return False
-    inside = path.relative_to(project) if project.parts and path.is_relative_to(project) else path
-    in_catalogue = catalog.parts != () and inside.is_relative_to(catalog)
-    data = inside.suffix in (".yaml", ".yml", ".json") or inside.name.endswith(".md")
+    try:
+        inside = path.relative_to(project) if project.parts else path
+    except ValueError:
+        return True
+    if len(inside.parts) == 1 and inside.match(STACK_FILE):
+        return False
+    if inside.parts[:1] and inside.parts[0] in READ_ONLY_FOLDERS:
+        return False
+    in_catalogue = inside.parts[:1] == ("catalog",)
+    in_catalogue |= catalog.parts != () and inside.is_relative_to(catalog)
     # the catalogue's data files; its Python (the loader the program imports) is code
-    return not ((in_catalogue or (inside.parts and inside.parts[0] == "catalog")) and data)
+    return not (in_catalogue and inside.suffix in DATA_SUFFIXES)
 
 
 def deciding_files(

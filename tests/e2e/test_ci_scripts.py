@@ -229,50 +229,117 @@ def test_a_live_preview_without_the_pack_venv_stops_and_says_why(job: Job) -> No
     assert not (job.ws.project / "out" / "ci" / "dev" / "preview.json").exists()
 
 
-def test_live_preview_is_decided_by_identity_origin_example_and_settings(job: Job) -> None:
-    ready = {"PREVIEW_CLIENT_ID": "client", "SAME_REPO": "true", "EXAMPLE_STACKS": ""}
+GATE_READY = {"PREVIEW_IDENTITY": "true", "SAME_REPO": "true"}
+NO_CODE = {"code": "false", "environment": "entra-preview"}
+CODE = {"code": "true", "environment": "entra-preview-code"}
+
+
+def test_the_gate_decides_live_by_identity_and_origin(job: Job) -> None:
+    """Without STACK (the gate job): live only with the read-only identity configured and a pull
+    request from this repository; the environment says whether code changed (here: nothing)."""
+    identity = "live preview: false (no read-only identity configured)"
     cases = [
-        ({}, "true"),
-        ({"PREVIEW_CLIENT_ID": ""}, "false"),
-        ({"SAME_REPO": "false"}, "false"),
-        ({"EXAMPLE_STACKS": "other dev"}, "false"),
+        ({}, "true", "live preview: true; environment entra-preview"),
+        ({"PREVIEW_IDENTITY": "false"}, "false", identity),
+        ({"PREVIEW_IDENTITY": ""}, "false", identity),
+        ({"SAME_REPO": "false"}, "false", "(the pull request does not come from this repository)"),
     ]
-    for change, live in cases:
-        result = job.run("live-preview.sh", "dev", **{**ready, **change})
+    for change, live, why in cases:
+        result = job.run("live-preview.sh", **{**GATE_READY, **change})
         assert result.code == 0, str(result)
-        assert job.step_outputs() == {"live": live}, change
+        assert job.step_outputs() == {"live": live, **NO_CODE}, change
+        assert why in result.stderr, result.stderr
+
+
+def test_a_stack_is_previewed_live_unless_an_example_or_its_settings_fail_check(job: Job) -> None:
+    """With STACK (the live job): live unless STACK is an example or `entra-consent check`
+    refuses its settings; a name that is not a stack name is refused."""
+    for examples, live in (("", "true"), ("other dev", "false")):
+        result = job.run("live-preview.sh", "dev", EXAMPLE_STACKS=examples)
+        assert result.code == 0, str(result)
+        assert job.step_outputs() == {"live": live}, examples
     config = job.ws.stack_config()
     config[FEATURES]["teams"]["consent"] = "everyone"
     job.ws.write_stack_config(config)
-    assert job.run("live-preview.sh", "dev", **ready).code == 0
-    assert job.step_outputs() == {"live": "false"}
-    assert job.run("live-preview.sh", "../dev", **ready).code == 1
+    result = job.run("live-preview.sh", "dev", EXAMPLE_STACKS="")
+    assert result.code == 0 and job.step_outputs() == {"live": "false"}, str(result)
+    assert "do not pass entra-consent check" in result.stderr
+    assert job.run("live-preview.sh", "../dev", EXAMPLE_STACKS="").code == 1
 
 
-def test_a_pull_request_that_changes_code_is_previewed_live_only_once_approved(job: Job) -> None:
-    """The program runs during the preview with the job's identity: a change to code that runs
-    then (components/ here) waits for a maintainer's label; a stack-file change does not."""
-    ready = {"PREVIEW_CLIENT_ID": "client", "SAME_REPO": "true", "EXAMPLE_STACKS": ""}
+def test_a_pull_request_that_changes_code_waits_for_the_code_environment(job: Job) -> None:
+    """The program runs during the preview with the live job's identity: a change to code that
+    runs then (components/ here), or one the gate cannot tell, names entra-preview-code, whose
+    reviewers approve the run; a stack-file change names entra-preview."""
     job.commit("base")
     config = job.ws.stack_config()
     config[FEATURES]["todo"] = {"consent": "none"}
     job.ws.write_stack_config(config)
     job.commit("a stack file only")
-    assert job.run("live-preview.sh", "dev", BASE_REF="HEAD~1", **ready).code == 0
-    assert job.step_outputs() == {"live": "true"}
+    assert job.run("live-preview.sh", BASE_REF="HEAD~1", **GATE_READY).code == 0
+    assert job.step_outputs() == {"live": "true", **NO_CODE}
     program = job.ws.project / "components" / "program.py"
     program.write_text(program.read_text("utf-8") + "\n# anything\n", "utf-8")
     job.commit("code")
-    result = job.run("live-preview.sh", "dev", BASE_REF="HEAD~2", **ready)
+    result = job.run("live-preview.sh", BASE_REF="HEAD~2", **GATE_READY)
     assert result.code == 0, str(result)
-    assert job.step_outputs() == {"live": "false"}
-    assert "changes 1 file(s) of code that run during a preview (components/program.py)" in (
-        result.stdout + result.stderr
+    assert job.step_outputs() == {"live": "true", **CODE}
+    assert (
+        "changes 1 file(s) a preview may run (components/program.py): a "
+        "reviewer of environment entra-preview-code approves this run"
+    ) in result.stderr
+    unknown = job.run("live-preview.sh", BASE_REF="origin/nosuch", **GATE_READY)
+    assert unknown.code == 0 and job.step_outputs() == {"live": "true", **CODE}
+    assert "cannot be told" in unknown.stderr
+    unset = job.run("live-preview.sh", BASE_REF="", **GATE_READY)
+    assert unset.code == 0 and job.step_outputs() == {"live": "true", **CODE}
+
+
+def test_the_guard_never_runs_with_the_projects_venv(job: Job, tmp_path: Path) -> None:
+    """The pull request's requirements choose what its venv/ holds: run from the guard (the
+    repository, whose venv/ is its own), the scripts and ci_pin_catalogue use the guard's
+    interpreter. The project's venv/bin/python here leaves a marker when anything runs it."""
+    assert (ROOT / "venv" / "bin" / "python").exists(), "make setup makes the guard's venv/"
+    marker = tmp_path / "project-venv-ran"
+    venv = job.ws.project / "venv"
+    venv.unlink()
+    (venv / "bin").mkdir(parents=True)
+    fake = venv / "bin" / "python"
+    fake.write_text(f'#!/bin/sh\ntouch "{marker}"\nexec "{sys.executable}" "$@"\n', "utf-8")
+    fake.chmod(0o755)
+    subprocess.run([str(fake), "-c", "pass"], check=True)  # the marker works
+    assert marker.exists()
+    marker.unlink()
+
+    gate = job.run_from(ROOT, "live-preview.sh", **GATE_READY)
+    assert gate.code == 0 and job.step_outputs() == {"live": "true", **NO_CODE}, str(gate)
+    stack = job.run_from(ROOT, "live-preview.sh", "dev", EXAMPLE_STACKS="")
+    assert stack.code == 0 and job.step_outputs() == {"live": "true"}, str(stack)
+    offline = job.run_from(ROOT, "preview-stack.sh", "dev", LIVE="false")
+    assert offline.code == 0, report(offline, job)
+    pin = 'export PROJECT_DIR="$2"; source "$1"; ci_enter_project; ci_pin_catalogue; '
+    pin += 'echo "$ENTRA_CONSENT_CATALOG_FINGERPRINT"'
+    pinned = job.ws.run("bash", "-c", pin, "_", str(ROOT / "ci" / "lib.sh"), str(job.ws.project))
+    expected = subprocess.run(
+        [sys.executable, "-m", "catalog.fingerprint", str(job.ws.project / "catalog")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    approved = job.run("live-preview.sh", "dev", BASE_REF="HEAD~2", CODE_APPROVED="true", **ready)
-    assert approved.code == 0 and job.step_outputs() == {"live": "true"}
-    unknown = job.run("live-preview.sh", "dev", BASE_REF="origin/nosuch", **ready)
-    assert unknown.code == 0 and job.step_outputs() == {"live": "false"}
+    assert pinned.stdout == expected.stdout and len(expected.stdout.strip()) == 64
+    assert not marker.exists(), "the guard ran the project's venv/bin/python"
+
+
+def test_a_guard_without_a_venv_of_its_own_stops_and_says_why(job: Job, tmp_path: Path) -> None:
+    guard = tmp_path / "guard"
+    job.git("worktree", "add", "-q", str(guard), "HEAD")
+    result = job.run_from(guard, "live-preview.sh", "dev", EXAMPLE_STACKS="")
+    assert result.code == 1, str(result)
+    assert f"::error::the guard has no virtualenv at {guard}/venv: run make -C {guard} " in (
+        result.stdout
+    )
+    assert job.step_outputs() == {}
 
 
 def test_a_pull_request_that_relaxes_the_guard_is_judged_by_the_base_branchs(
@@ -284,6 +351,8 @@ def test_a_pull_request_that_relaxes_the_guard_is_judged_by_the_base_branchs(
     and the comment names the changed config."""
     guard = tmp_path / "guard"
     job.git("worktree", "add", "-q", str(guard), "HEAD")
+    # the guard's own virtualenvs (make -C <guard> setup-run, ci/setup-policy-pack.sh)
+    (guard / "venv").symlink_to(Path(sys.prefix), target_is_directory=True)
     (guard / "policies" / "venv").symlink_to(Path(sys.prefix), target_is_directory=True)
     project = job.ws.project
     config_file = project / "policies" / "config.example.json"

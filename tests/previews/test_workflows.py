@@ -63,6 +63,10 @@ PACK_SCRIPTS = {"preview-stack.sh", "deploy-stack.sh", "drift-stack.sh"}
 # A script of the checkout, or of the base branch's (the guard, `.entra-guard/ci/`).
 SCRIPT_CALL = re.compile(r"(?<![\w/.-])(?:\.entra-guard/)?ci/([\w.-]+\.sh)\b")
 GUARD = ".entra-guard/"
+# The guard's own virtualenv: the only setup the gate and offline jobs run.
+GUARD_SETUP = "make -C .entra-guard setup-run"
+# The pull-request workflow's jobs that build and post the comments.
+PR_JOBS = ["offline", "live"]
 # `pulumi preview` or `pulumi up` where a command starts (after variable assignments).
 PULUMI_RUN = re.compile(
     r"(?:^|[;&|(!]|\bthen\b|\bdo\b)\s*(?:\w+=\S*\s+)*pulumi\s+(preview|up)\b", re.MULTILINE
@@ -133,6 +137,9 @@ def test_workflow_schema_catches_a_bad_key(tmp_path: Path) -> None:
     ("file", "needle"),
     [
         pytest.param("consent-preview.yml", "ci/list-stacks.sh", id="pr-stacks-listed"),
+        pytest.param(
+            "consent-preview.yml", "run: .entra-guard/ci/live-preview.sh\n", id="pr-gate-decided"
+        ),
         pytest.param("consent-preview.yml", 'ci/live-preview.sh "$STACK"', id="pr-live-decided"),
         pytest.param(
             "ci/live-preview.sh",
@@ -225,11 +232,36 @@ def test_no_client_secrets(workflow: str) -> None:
         assert forbidden not in content
 
 
+def _permissions(workflow: str) -> dict[str, dict[str, str]]:
+    """Each job's permissions: its own when it names any (they replace the workflow's), else the
+    workflow's."""
+    doc = load(workflow)
+    return {
+        name: job.get("permissions", doc.get("permissions", {}))
+        for name, job in doc["jobs"].items()
+    }
+
+
+def _oidc_jobs(workflow: str) -> list[str]:
+    return [job for job, p in _permissions(workflow).items() if p.get("id-token") == "write"]
+
+
 @pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
 def test_azure_workflows_request_an_oidc_token(workflow: str) -> None:
-    permissions = load(workflow)["permissions"]
-    assert permissions["id-token"] == "write"
+    assert _oidc_jobs(workflow)
     assert 'ARM_USE_OIDC: "true"' in text(workflow)
+
+
+def test_only_the_live_job_may_request_an_oidc_token() -> None:
+    """GitHub gives every step of a job with id-token: write the token request: the workflow
+    grants nothing but reading, the gate and offline jobs hold no identity, the live job does."""
+    assert load("consent-preview.yml")["permissions"] == {"contents": "read"}
+    assert _oidc_jobs("consent-preview.yml") == ["live"]
+    assert _permissions("consent-preview.yml") == {
+        "gate": {"contents": "read"},
+        "offline": {"contents": "read", "pull-requests": "write"},
+        "live": {"contents": "read", "id-token": "write", "pull-requests": "write"},
+    }
 
 
 @pytest.mark.parametrize("file", [p.name for p in WORKFLOWS] + [f"ci/{p.name}" for p in SCRIPTS])
@@ -265,12 +297,18 @@ def test_preview_script_acts_on_every_exit_code_of_the_comment_command() -> None
             assert gone not in content
 
 
-def test_the_comment_is_posted_even_when_the_preview_step_fails() -> None:
-    steps = load("consent-preview.yml")["jobs"]["preview"]["steps"]
+@pytest.mark.parametrize("job", PR_JOBS)
+def test_the_comment_is_posted_even_when_the_preview_step_fails(job: str) -> None:
+    steps = load("consent-preview.yml")["jobs"][job]["steps"]
     (preview,) = [s for s in steps if s.get("id") == "preview"]
+    assert "!cancelled()" in preview["if"]
     post = steps[steps.index(preview) + 1]
     assert post["run"] == '.entra-guard/ci/post-comment.sh "$STACK"'
-    for condition in ("!cancelled()", "steps.preview.outputs.comment_exit != '1'"):
+    for condition in (
+        "!cancelled()",
+        "steps.preview.outputs.comment_exit != '1'",
+        "github.event.pull_request.head.repo.full_name == github.repository",
+    ):
         assert condition in post["if"]
 
 
@@ -295,15 +333,16 @@ def test_the_github_token_is_held_by_the_posting_step_only(workflow: str) -> Non
     can rewrite pull-request comments."""
     holders = _env_holders(workflow, "GH_TOKEN")
     expected = (
-        ["preview: comment on the pull request (one per stack, updated in place)"]
+        [f"{job}: comment on the pull request (one per stack, updated in place)" for job in PR_JOBS]
         if workflow == "consent-preview.yml"
         else []
     )
     assert holders == expected
 
 
-def test_the_preview_files_live_outside_the_checkout() -> None:
-    steps = load("consent-preview.yml")["jobs"]["preview"]["steps"]
+@pytest.mark.parametrize("job", PR_JOBS)
+def test_the_preview_files_live_outside_the_checkout(job: str) -> None:
+    steps = load("consent-preview.yml")["jobs"][job]["steps"]
     (preview,) = [s for s in steps if s.get("id") == "preview"]
     post = steps[steps.index(preview) + 1]
     out = "${{ runner.temp }}/entra-consent/${{ matrix.stack }}"
@@ -311,16 +350,65 @@ def test_the_preview_files_live_outside_the_checkout() -> None:
     assert post["env"]["COMMENT"] == f"{out}/comment.md"
 
 
-def test_code_is_previewed_live_only_in_the_run_a_maintainer_approved() -> None:
+def test_code_is_previewed_live_only_in_the_environment_whose_reviewers_approve_the_run() -> None:
+    """The gate names the environment (entra-preview-code when the pull request changes code
+    that runs during a preview); the live job runs in it, so GitHub holds it for that
+    environment's reviewers, whose approval is of this run and its commit. No label approves."""
     doc = load("consent-preview.yml")
-    assert "labeled" in doc[True]["pull_request"]["types"]  # YAML reads `on` as true
-    steps = doc["jobs"]["preview"]["steps"]
-    (live,) = [s for s in steps if s.get("id") == "live"]
-    assert live["env"]["CODE_APPROVED"] == (
-        "${{ github.event.action == 'labeled' && github.event.label.name == 'safe-to-preview' }}"
-    )
+    assert doc[True]["pull_request"]["types"] == ["opened", "synchronize", "reopened"]
+    jobs = doc["jobs"]
+    gate = jobs["gate"]
+    (decide,) = [s for s in gate["steps"] if s.get("id") == "decide"]
+    assert decide["run"] == ".entra-guard/ci/live-preview.sh"  # no STACK: the pull request
+    assert gate["outputs"]["environment"] == "${{ steps.decide.outputs.environment }}"
+    assert gate["outputs"]["live"] == "${{ steps.decide.outputs.live }}"
+    assert jobs["live"]["needs"] == jobs["offline"]["needs"] == "gate"
+    assert jobs["live"]["environment"] == "${{ needs.gate.outputs.environment }}"
+    assert "needs.gate.outputs.live == 'true'" in jobs["live"]["if"]
+    assert "needs.gate.outputs.live != 'true'" in jobs["offline"]["if"]
+    assert all("environment" not in jobs[j] for j in ("gate", "offline"))
     script = (CI / "live-preview.sh").read_text("utf-8")
     assert 'entra_consent changed --base "$BASE_REF" --code' in script
+    assert "code=true environment=entra-preview-code" in script
+    for name in ("consent-preview.yml", "ci/live-preview.sh", "docs/reviewing.md"):
+        for gone in ("safe-to-preview", "labeled", "CODE_APPROVED"):
+            assert gone not in source(name), (name, gone)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []
+
+
+def test_the_gate_reads_no_secret_but_whether_the_identity_is_configured() -> None:
+    gate = _strings(load("consent-preview.yml")["jobs"]["gate"])
+    assert [s for s in gate if "secrets." in s] == ["${{ secrets.AZURE_PREVIEW_CLIENT_ID != '' }}"]
+    assert not [s for s in gate if "github.token" in s]
+
+
+@pytest.mark.parametrize("job", ["gate", "offline"])
+def test_the_gate_and_offline_jobs_run_nothing_of_the_pull_requests(job: str) -> None:
+    """Their shell steps are the guard's setup and the guard's scripts: never the pull
+    request's `make setup` (its Makefile, pyproject.toml and requirements), nor its scripts."""
+    steps = load("consent-preview.yml")["jobs"][job]["steps"]
+    commands = [s["run"].strip() for s in steps if "run" in s]
+    assert commands[0] == GUARD_SETUP
+    assert all(c.startswith(GUARD + "ci/") for c in commands[1:]), commands
+    assert not any(s.get("uses", "").startswith("pulumi/") for s in steps)
+    assert not any(s.get("uses", "").startswith("azure/") for s in steps)
+
+
+def test_the_live_job_runs_the_pull_requests_setup_only_for_a_stack_it_previews() -> None:
+    steps = load("consent-preview.yml")["jobs"]["live"]["steps"]
+    commands = [s.get("run", "").strip() for s in steps]
+    (setup,) = [s for s in steps if s.get("run") == "make setup"]
+    (decide,) = [s for s in steps if s.get("id") == "live"]
+    assert decide["run"] == '.entra-guard/ci/live-preview.sh "$STACK"'
+    assert commands.index(GUARD_SETUP) < steps.index(decide) < steps.index(setup)
+    assert setup["if"] == "steps.live.outputs.live == 'true'"
 
 
 @pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
@@ -330,7 +418,8 @@ def test_shell_steps_are_scripts(workflow: str) -> None:
     for job, index, run in runs(workflow):
         command = run.strip()
         script = re.fullmatch(r'(?:\.entra-guard/)?ci/([\w-]+\.sh)(?: "\$STACK")?', command)
-        assert command == "make setup" or script, f"{workflow} {job} step {index}: {run}"
+        setup = command in ("make setup", GUARD_SETUP)
+        assert setup or script, f"{workflow} {job} step {index}: {run}"
         assert script is None or (CI / script.group(1)).is_file(), command
 
 
@@ -403,6 +492,8 @@ def test_the_policy_pack_is_set_up_before_it_is_used(workflow: str) -> None:
     for job_name, job in load(workflow)["jobs"].items():
         setup_at = None
         for index, step in enumerate(job["steps"]):
+            if (step.get("env") or {}).get("LIVE") == "false":
+                continue  # offline: the scripts run no pulumi command
             run = step.get("run", "")
             if "ci/setup-policy-pack.sh" in run:
                 setup_at = index
@@ -423,19 +514,22 @@ def test_the_policy_config_is_the_shipped_one(workflow: str) -> None:
     )
 
 
-def test_the_pull_request_is_judged_by_the_base_branchs_guard() -> None:
+@pytest.mark.parametrize("job_name", ["gate", *PR_JOBS])
+def test_the_pull_request_is_judged_by_the_base_branchs_guard(job_name: str) -> None:
     """The scripts, the policy pack, its config and the comment builder come from a checkout of
-    the base branch; the pull request's checkout is the project they judge."""
-    job = load("consent-preview.yml")["jobs"]["preview"]
+    the base branch and run in the guard's own virtualenv; the pull request's checkout is the
+    project they judge."""
+    job = load("consent-preview.yml")["jobs"][job_name]
+    steps = job["steps"]
     assert job["env"]["PROJECT_DIR"] == "${{ github.workspace }}"
-    (guard,) = [s for s in job["steps"] if s.get("with", {}).get("path") == ".entra-guard"]
+    (guard,) = [s for s in steps if s.get("with", {}).get("path") == ".entra-guard"]
     assert guard["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
     assert guard["with"]["persist-credentials"] is False
-    scripts = [s["run"] for s in job["steps"] if "ci/" in s.get("run", "")]
+    scripts = [s["run"] for s in steps if "ci/" in s.get("run", "")]
     assert scripts and all(run.startswith(GUARD + "ci/") for run in scripts), scripts
-    assert job["steps"].index(guard) < min(
-        i for i, s in enumerate(job["steps"]) if "ci/" in s.get("run", "")
-    )
+    (venv,) = [s for s in steps if s.get("run") == GUARD_SETUP]
+    first_script = min(i for i, s in enumerate(steps) if "ci/" in s.get("run", ""))
+    assert steps.index(guard) < steps.index(venv) < first_script
 
 
 @pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)

@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from previews.cli.comment_sections import deciding_markdown
-from previews.plan.deciding_files import DecidingFiles, deciding_files, is_deciding
+from previews.plan.deciding_files import (
+    DecidingFiles,
+    deciding_files,
+    is_deciding,
+    runs_in_preview,
+)
 from tests.previews.plan.test_plan_base import git
 
 DECIDING = [
@@ -27,6 +32,10 @@ DECIDING = [
     "catalog/apps/microsoft-365-for-jira.yaml",
     "requirements.txt",
     "requirements-dev.txt",
+    "setup.py",  # `make setup` runs it
+    "yaml.py",  # first on the program's path: it shadows PyYAML
+    "pydantic/__init__.py",  # so does a package
+    "sitecustomize.pth",
 ]
 NOT_DECIDING = ["Pulumi.dev.yaml", "docs/policies.md", "README.md", "tests/test_x.py"]
 
@@ -110,6 +119,27 @@ def test_is_deciding_at_the_root(name: str) -> None:
     assert is_deciding(PurePosixPath(name), PurePosixPath(""), PurePosixPath("catalog"))
 
 
+@pytest.mark.parametrize(
+    ("name", "runs"),
+    [
+        ("Pulumi.dev.yaml", False),
+        ("Pulumi.yaml", True),
+        ("catalog/apps/x.yaml", False),
+        ("catalog/catalogue.py", True),
+        ("docs/policies.md", False),
+        ("README.md", False),
+        ("tests/test_x.py", True),  # not deciding, but the job could run it: approval first
+        ("notes.txt", True),  # unknown: counted as code
+        (".github/workflows/x.yml", True),
+        ("../lib/x.py", True),  # outside the project: a dependency may name it
+    ],
+)
+def test_only_what_the_preview_only_reads_is_not_code(name: str, runs: bool) -> None:
+    path = PurePosixPath("p") / name if not name.startswith(".github") else PurePosixPath(name)
+    assert runs_in_preview(path, PurePosixPath("p"), PurePosixPath("catalog")) is runs
+
+
 @given(st.text(min_size=1, max_size=40).filter(lambda s: "\0" not in s))
 def test_hostile_paths_never_raise(name: str) -> None:
     is_deciding(PurePosixPath(name), PurePosixPath("p"), PurePosixPath("../c"))
+    runs_in_preview(PurePosixPath(name), PurePosixPath("p"), PurePosixPath("../c"))
