@@ -32,8 +32,11 @@
 # the base branch pins), never with the project's venv/, whose packages the pull request's
 # requirements chose; the pack reads the project's catalog/ (ENTRA_CONSENT_POLICY_CATALOG).
 # The project's venv/ runs the project's program only, during `pulumi preview`: the workflow
-# makes it (the project's `make setup`) in its live job alone, after the gate, and in the
+# makes it (the project's `make setup-run`) in its live job alone, after the gate, and in the
 # environment whose reviewers approve a pull request that changes code (docs/reviewing.md).
+# Not covered: what the project's setup and program run there comes before these scripts, in
+# the same workspace, and could change them, the guard's checkout included; the job that posts
+# the comment runs none of it.
 
 CI_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GUARD_DIR="$(cd "$CI_DIR/.." && pwd)"

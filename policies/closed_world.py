@@ -14,7 +14,12 @@ from __future__ import annotations
 from catalog.catalogue import Catalogue
 from components.core.access_powers import Power, power_of
 from components.core.access_powers import gives as access_given
-from components.core.naming import ASSIGNMENT_TYPE, GRANT_TYPE, SERVICE_PRINCIPAL_TYPE
+from components.core.naming import (
+    ASSIGNMENT_TYPE,
+    GRANT_TYPE,
+    PROVIDER_TYPE_PREFIX,
+    SERVICE_PRINCIPAL_TYPE,
+)
 
 from .config import ClosedWorldConfig, RuleConfig
 from .property_values import known_str
@@ -23,7 +28,6 @@ from .stack import Stack
 from .violation import Violation
 
 DECLARED = frozenset({SERVICE_PRINCIPAL_TYPE, GRANT_TYPE, ASSIGNMENT_TYPE})
-PROVIDER_PREFIX = "pulumi:providers:"
 
 
 def _package(typ: str) -> str:
@@ -47,14 +51,14 @@ def closed_world(stack: Stack, _catalogue: Catalogue | None, config: RuleConfig)
     """A violation for every resource outside the closed world."""
     assert isinstance(config, ClosedWorldConfig)
     providers = {
-        r.type.removeprefix(PROVIDER_PREFIX)
+        r.type.removeprefix(PROVIDER_TYPE_PREFIX)
         for r in stack.resources
-        if r.type.startswith(PROVIDER_PREFIX)
+        if r.type.startswith(PROVIDER_TYPE_PREFIX)
     } | {"azuread"}
     allowed = set(config.allowedTypes)
     out = []
     for r in stack.resources:
-        if r.type in DECLARED or r.type in allowed or r.type.startswith(PROVIDER_PREFIX):
+        if r.type in DECLARED or r.type in allowed or r.type.startswith(PROVIDER_TYPE_PREFIX):
             continue
         if _package(r.type) not in providers:
             continue  # a component of the program's own: its children are judged

@@ -7,7 +7,9 @@ role assignment out of the stack's governance are refused, unless the policy con
   project itself ignores (components/enterprise_app.py: owners added in the portal are kept).
 - an explicit provider: another tenant, client or credential than the stack's, which neither
   the pack nor the comment sees. The engine names the provider it makes from the stack's
-  `azuread:*` settings `default` or `default_<version>`.
+  `azuread:*` settings `default` or `default_<version>` and gives it no parent; a provider the
+  program registered has one (the stack, at least), so it is explicit whatever its name
+  (policies/pack.py notes them as the engine analyzes them, before what they write).
 
 `import` and `retainOnDelete` never reach a policy pack (the engine's analyzer options carry
 neither); the PR comment lists them (previews/render/).
@@ -64,7 +66,8 @@ def governed_options(
             )
         )
     provider = clean(resource.provider, 300)
-    if provider and not is_default_provider(provider) and provider not in config.allowedProviders:
+    explicit = resource.provider_by_program or not is_default_provider(provider)
+    if provider and explicit and provider not in config.allowedProviders:
         out.append(
             Violation(
                 f"{what} {resource.name}: written through the explicit provider {provider}, not "

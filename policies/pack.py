@@ -24,6 +24,7 @@ from pulumi_policy.proxy import _DictProxy, _ListProxy
 from pulumi_policy.secret import Secret
 
 from catalog.catalogue import Catalogue
+from components.core.naming import PROVIDER_TYPE_PREFIX
 
 from . import catalogue_source, configure_hook
 from .before_write import CLOSED_WORLD, STACK_CHECKS, Step
@@ -36,45 +37,20 @@ from .tenant_directory import GraphDirectory
 
 PACK_NAME = "entra-consent"
 
-# The properties the rules read; the rest of a resource is never unwrapped.
-_READ = frozenset(
-    {
-        "id",
-        "appId",
-        "clientId",
-        "objectId",
-        "claimValues",
-        "userObjectId",
-        "servicePrincipalObjectId",
-        "resourceServicePrincipalObjectId",
-        "appRoleId",
-        "principalObjectId",
-        "resourceObjectId",
-        # who a resource outside the closed world gives access to
-        "memberObjectId",
-        "principalId",
-        "servicePrincipalId",
-        "applicationId",
-        "applicationObjectId",
-        "ownerObjectId",
-        # which directory role a role assignment gives
-        "roleId",
-        "roleDefinitionId",
-    }
+# The properties whose dependencies the rules follow: the object ids a resource holds, those of
+# whom a resource outside the closed world gives access to among them.
+_LINKS = frozenset(
+    {"userObjectId", "servicePrincipalObjectId", "resourceServicePrincipalObjectId"}
+    | {"principalObjectId", "resourceObjectId", "memberObjectId", "principalId"}
+    | {"servicePrincipalId", "applicationId", "applicationObjectId", "ownerObjectId"}
 )
-
-
-# The properties whose dependencies the rules follow (the object ids a resource holds).
-_LINKS = _READ - {
-    "id",
-    "appId",
-    "clientId",
-    "objectId",
-    "claimValues",
-    "appRoleId",
-    "roleId",
-    "roleDefinitionId",
-}
+# The properties the rules read (the rest of a resource is never unwrapped): the links, what a
+# resource is and grants, and which directory role a role assignment gives.
+_READ = (
+    _LINKS
+    | {"id", "appId", "clientId", "objectId", "claimValues", "appRoleId", "roleId"}
+    | {"roleDefinitionId"}
+)
 
 
 def _plain(value: Any) -> Any:
@@ -175,14 +151,23 @@ def install_per_call_stack() -> None:
     _PolicyAnalyzerServicer.AnalyzeStack = analyze_stack  # type: ignore[method-assign]
 
 
+# Providers the program registered, by URN: the engine analyzes a provider before anything it
+# writes, and its own default providers have no parent.
+_PROGRAM_PROVIDERS: set[str] = set()
+
+
 def _resource(args: ResourceValidationArgs) -> Resource:
+    if args.resource_type.startswith(PROVIDER_TYPE_PREFIX) and args.opts.parent:
+        _PROGRAM_PROVIDERS.add(args.urn)
+    provider = args.provider.urn if args.provider is not None else ""
     return Resource(
         args.urn,
         args.resource_type,
         args.name,
         _props(args.props),
         ignore_changes=tuple(args.opts.ignore_changes or ()),
-        provider=args.provider.urn if args.provider is not None else "",
+        provider=provider,
+        provider_by_program=provider in _PROGRAM_PROVIDERS,
     )
 
 

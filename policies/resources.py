@@ -26,6 +26,9 @@ class Resource:
     parent: str = ""
     ignore_changes: Sequence[str] = ()  # its `ignoreChanges` resource option
     provider: str = ""  # the URN of the provider resource that writes it ("" for a component)
+    # That provider was registered by the program (it has a parent), whatever its name: the
+    # engine's default providers have none.
+    provider_by_program: bool = False
 
     @property
     def client_id(self) -> str | Unknown | None:

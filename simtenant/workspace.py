@@ -167,9 +167,11 @@ class Workspace:
         return dict(yaml.safe_load(self.stack_file.read_text("utf-8"))["config"])
 
     def write_stack_config(self, config: Mapping[str, Any]) -> None:
-        self.stack_file.write_text(
-            yaml.safe_dump({"config": dict(config)}, sort_keys=False), "utf-8"
-        )
+        """The stack file's settings replaced; its other keys (`encryptionsalt`, which the
+        engine wrote) kept, as an edit by hand keeps them."""
+        document = yaml.safe_load(self.stack_file.read_text("utf-8")) or {}
+        document["config"] = dict(config)
+        self.stack_file.write_text(yaml.safe_dump(document, sort_keys=False), "utf-8")
 
     def write_program(self, source: Path) -> None:
         """Run another program (a variant under tests/e2e/programs/) in place of __main__.py."""

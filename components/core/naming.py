@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 from components.core.target import Target
 
+# The engine's own types: the stack's root resource, and providers (`pulumi:providers:<pkg>`).
+STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 ENTERPRISE_APP_TYPE = "entra-consent:index:EnterpriseApp"
 RESOURCE_API_TYPE = "entra-consent:index:ResourceApi"
 SERVICE_PRINCIPAL_TYPE = "azuread:index/servicePrincipal:ServicePrincipal"

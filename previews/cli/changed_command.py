@@ -1,8 +1,9 @@
 """`entra-consent changed --base REF [--code]`: the files changed since the branch left REF that
 decide consent, one per line (previews/plan/deciding_files.py). With `--code`, every changed
-file the preview job may run: all but stack files, the catalogue's data files, Markdown and
-docs/ (tests and unknown files count as code). The pull-request workflow previews such a change
-live only once a maintainer approved it."""
+file a live preview may run: all but stack files that change only the project's settings
+(`entra-consent:*`), the catalogue's data files, Markdown and docs/ (tests, unknown files and
+the provider's settings count as code). The pull-request workflow previews such a change live
+only once a reviewer of the environment entra-preview-code approved the run."""
 
 from __future__ import annotations
 

@@ -9,9 +9,10 @@ A change to any of them changes what is granted, how the guard judges it, or how
 is made; the consent diff shows what the program declared, not what else its code does, so the
 comment lists them for a reviewer to read as code.
 
-Which changes the preview job may run (`code`) is counted the other way round, from what is
-known to be only read: stack files, the catalogue's data, Markdown and `docs/`. Everything
-else needs a maintainer's approval before a live preview, tests and unknown files included.
+Which changes a live preview may run (`code`) is counted the other way round, from what is
+known to be only read: the project's own settings in stack files, the catalogue's data,
+Markdown and `docs/`. Everything else needs a reviewer's approval before a live preview (the
+environment `entra-preview-code`), tests, unknown files and the provider's settings included.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
+
+from catalog.yamlfile import parse_yaml
 
 # Relative to the project folder; `.github/` is the repository's.
 DECIDING_FOLDERS = ("policies", "components", "previews", "ci", "catalog")
@@ -28,6 +32,7 @@ DECIDING_FILES = ("__main__.py", "Pulumi.yaml", "Makefile", "pyproject.toml")
 DECIDING_PATTERNS = ("requirements*.txt", "*.py", "*.pth", "setup.cfg")
 # Only read during a preview, never run (besides the catalogue's data files).
 STACK_FILE = "Pulumi.*.yaml"
+SETTINGS_PREFIX = "entra-consent:"  # a stack file's keys that are only this project's settings
 READ_ONLY_FOLDERS = ("docs",)
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 REPOSITORY_FOLDERS = (".github",)
@@ -64,7 +69,7 @@ def is_deciding(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixP
 
 
 def runs_in_preview(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixPath) -> bool:
-    """A changed file the preview job may run: all but what it only reads (stack files, the
+    """A changed file a live preview may run: all but what it only reads (stack files, the
     catalogue's data files, Markdown, `docs/`). Files outside the project count too: a
     dependency may name them (`-e ../lib`)."""
     if path.name.endswith(".md"):
@@ -75,8 +80,8 @@ def runs_in_preview(path: PurePosixPath, project: PurePosixPath, catalog: PurePo
         return True
     if len(inside.parts) == 1 and inside.match(STACK_FILE):
         return False
-    if inside.parts[:1] and inside.parts[0] in READ_ONLY_FOLDERS:
-        return False
+    if inside.parts[:1] and inside.parts[0] in READ_ONLY_FOLDERS and inside.suffix != ".py":
+        return False  # a `docs/__init__.py` would make a package Python finds first
     in_catalogue = inside.parts[:1] == ("catalog",)
     in_catalogue |= catalog.parts != () and inside.is_relative_to(catalog)
     # the catalogue's data files; its Python (the loader the program imports) is code
@@ -101,5 +106,48 @@ def deciding_files(
     catalog_path = PurePosixPath(catalog)
     names = [n for n in changed.stdout.decode(errors="replace").split("\0") if n]
     keep = runs_in_preview if code else is_deciding
-    paths = sorted(n for n in names if keep(PurePosixPath(n), project, catalog_path))
-    return DecidingFiles(tuple(paths))
+    paths = [n for n in names if keep(PurePosixPath(n), project, catalog_path)]
+    base = _git(project_dir, "merge-base", ref, "HEAD").stdout.decode(errors="replace").strip()
+    paths += [
+        n
+        for n in names
+        if _is_stack_file(PurePosixPath(n), project)
+        and not _settings_only(project_dir, base or ref, n)
+    ]
+    return DecidingFiles(tuple(sorted(paths)))
+
+
+def _is_stack_file(path: PurePosixPath, project: PurePosixPath) -> bool:
+    try:
+        inside = path.relative_to(project) if project.parts else path
+    except ValueError:
+        return False
+    return len(inside.parts) == 1 and inside.match(STACK_FILE)
+
+
+def _settings_only(project_dir: Path, base: str, path: str) -> bool:
+    """A stack file whose change is the project's own settings (`entra-consent:*`) alone. Any
+    other key configures the engine or the provider a live preview runs with (`azuread:*`
+    names the tenant, the sign-in and the endpoints it sends tokens to; `secretsprovider`):
+    code. A stack file that is gone changes nothing that runs; one that cannot be read is code."""
+    after = _git(project_dir, "show", f"HEAD:{path}")
+    if after.returncode != 0:
+        return True
+    before = _git(project_dir, "show", f"{base}:{path}")
+    old = _engine_part(before.stdout, path) if before.returncode == 0 else {}
+    new = _engine_part(after.stdout, path)
+    return old is not None and new is not None and old == new
+
+
+def _engine_part(raw: bytes, file: str) -> Any:
+    """The stack file without the project's settings; None when it is not a YAML mapping."""
+    data, problems = parse_yaml(raw, file)
+    if problems or not isinstance(data, dict):
+        return None if problems or data is not None else {}
+    rest = {k: v for k, v in data.items() if k != "config"}
+    config = data.get("config")
+    if isinstance(config, dict):
+        config = {k: v for k, v in config.items() if not str(k).startswith(SETTINGS_PREFIX)}
+    if config:
+        rest["config"] = config
+    return rest

@@ -22,7 +22,7 @@ import pulumi
 from google.protobuf import empty_pb2, struct_pb2  # type: ignore[import-untyped]
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from components.core.naming import SERVICE_PRINCIPAL_TYPE
+from components.core.naming import SERVICE_PRINCIPAL_TYPE, STACK_TYPE
 from simtenant.fakes.fake_tenant import FakeTenant
 from simtenant.fakes.mock_runtime import ROOT, ProgramRun, TenantMocks
 from simtenant.graph.server import SimTenant
@@ -30,7 +30,6 @@ from simtenant.graph.service_principals import SP_DEFAULTS
 
 PACK_MAIN = ROOT / "policies" / "__main__.py"
 UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's unknown string at preview
-STACK_TYPE = "pulumi:pulumi:Stack"
 SP_TYPE = SERVICE_PRINCIPAL_TYPE
 LEVELS = {
     "advisory": analyzer_pb2.ADVISORY,

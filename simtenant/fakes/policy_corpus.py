@@ -15,9 +15,10 @@ from components.core.naming import (
     ENTERPRISE_APP_TYPE,
     GRANT_TYPE,
     RESOURCE_API_TYPE,
+    STACK_TYPE,
 )
 from simtenant.fakes.fake_tenant import fake_id
-from simtenant.fakes.policy_analyzer import SP_TYPE, STACK_TYPE, UNKNOWN, EngineResource, stack_urn
+from simtenant.fakes.policy_analyzer import SP_TYPE, UNKNOWN, EngineResource, stack_urn
 
 CASES = Path(__file__).resolve().parents[2] / "tests" / "policies" / "cases"
 COMPONENT = ENTERPRISE_APP_TYPE

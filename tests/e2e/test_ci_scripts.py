@@ -276,8 +276,9 @@ def test_a_pull_request_that_changes_code_waits_for_the_code_environment(job: Jo
     config[FEATURES]["todo"] = {"consent": "none"}
     job.ws.write_stack_config(config)
     job.commit("a stack file only")
-    assert job.run("live-preview.sh", BASE_REF="HEAD~1", **GATE_READY).code == 0
-    assert job.step_outputs() == {"live": "true", **NO_CODE}
+    first = job.run("live-preview.sh", BASE_REF="HEAD~1", **GATE_READY)
+    assert first.code == 0
+    assert job.step_outputs() == {"live": "true", **NO_CODE}, first.stderr
     program = job.ws.project / "components" / "program.py"
     program.write_text(program.read_text("utf-8") + "\n# anything\n", "utf-8")
     job.commit("code")

@@ -36,6 +36,7 @@ def test_the_example_stack_passes_the_pack(workspace: Workspace) -> None:
         ("unknown_user.py", "tenant-wide-privileged-scopes", "mail-graph-user-later"),
         ("ignore_changes_grant.py", "governed-options", "ignore_changes on claimValues"),
         ("explicit_provider.py", "governed-options", "teams-graph-elsewhere"),
+        ("provider_named_default.py", "governed-options", "teams-graph-elsewhere"),
     ],
 )
 def test_variants_beyond_the_catalogue_are_refused(

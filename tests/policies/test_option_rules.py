@@ -56,6 +56,15 @@ def test_an_explicit_provider_is_refused_unless_allowed() -> None:
     assert messages(elsewhere, OptionsConfig(allowedProviders=[EXPLICIT])) == []
 
 
+def test_a_provider_the_program_registered_is_explicit_whatever_its_name() -> None:
+    """A program's own provider named `default_<version>` looks like the engine's default one
+    by its URN; the pack knows it by its parent (policies/pack.py)."""
+    disguised = dataclasses.replace(GRANT, provider=DEFAULT, provider_by_program=True)
+    (message,) = messages(disguised)
+    assert f"written through the explicit provider {DEFAULT}" in message
+    assert messages(dataclasses.replace(GRANT, provider=DEFAULT)) == []
+
+
 def test_other_types_are_not_governed() -> None:
     other = Resource("urn:x", "azuread:index/group:Group", "x", {}, ignore_changes=("members",))
     assert messages(dataclasses.replace(other, provider=EXPLICIT)) == []

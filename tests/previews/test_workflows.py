@@ -65,8 +65,12 @@ SCRIPT_CALL = re.compile(r"(?<![\w/.-])(?:\.entra-guard/)?ci/([\w.-]+\.sh)\b")
 GUARD = ".entra-guard/"
 # The guard's own virtualenv: the only setup the gate and offline jobs run.
 GUARD_SETUP = "make -C .entra-guard setup-run"
-# The pull-request workflow's jobs that build and post the comments.
+# The pull-request workflow's jobs that build the comments, and the jobs that post them.
 PR_JOBS = ["offline", "live"]
+POSTING_JOBS = {"offline": "offline", "live": "comment-live"}
+POST_STEP = "comment on the pull request (one per stack, updated in place)"
+# The pull request's own setup, for its program: in the live job only.
+PROJECT_SETUP = "make setup-run"
 # `pulumi preview` or `pulumi up` where a command starts (after variable assignments).
 PULUMI_RUN = re.compile(
     r"(?:^|[;&|(!]|\bthen\b|\bdo\b)\s*(?:\w+=\S*\s+)*pulumi\s+(preview|up)\b", re.MULTILINE
@@ -254,13 +258,16 @@ def test_azure_workflows_request_an_oidc_token(workflow: str) -> None:
 
 def test_only_the_live_job_may_request_an_oidc_token() -> None:
     """GitHub gives every step of a job with id-token: write the token request: the workflow
-    grants nothing but reading, the gate and offline jobs hold no identity, the live job does."""
+    grants nothing but reading, the gate and offline jobs hold no identity, the live job does,
+    and it cannot write comments: comment-live, which runs nothing of the pull request's,
+    posts what it wrote."""
     assert load("consent-preview.yml")["permissions"] == {"contents": "read"}
     assert _oidc_jobs("consent-preview.yml") == ["live"]
     assert _permissions("consent-preview.yml") == {
         "gate": {"contents": "read"},
         "offline": {"contents": "read", "pull-requests": "write"},
-        "live": {"contents": "read", "id-token": "write", "pull-requests": "write"},
+        "live": {"contents": "read", "id-token": "write"},
+        "comment-live": {"contents": "read", "pull-requests": "write"},
     }
 
 
@@ -299,17 +306,28 @@ def test_preview_script_acts_on_every_exit_code_of_the_comment_command() -> None
 
 @pytest.mark.parametrize("job", PR_JOBS)
 def test_the_comment_is_posted_even_when_the_preview_step_fails(job: str) -> None:
-    steps = load("consent-preview.yml")["jobs"][job]["steps"]
+    jobs = load("consent-preview.yml")["jobs"]
+    steps = jobs[job]["steps"]
     (preview,) = [s for s in steps if s.get("id") == "preview"]
     assert "!cancelled()" in preview["if"]
-    post = steps[steps.index(preview) + 1]
-    assert post["run"] == '.entra-guard/ci/post-comment.sh "$STACK"'
+    handed = steps[steps.index(preview) + 1]
     for condition in (
         "!cancelled()",
         "steps.preview.outputs.comment_exit != '1'",
         "github.event.pull_request.head.repo.full_name == github.repository",
     ):
-        assert condition in post["if"]
+        assert condition in handed["if"]
+    if job == "offline":
+        assert handed["run"] == '.entra-guard/ci/post-comment.sh "$STACK"'
+        return
+    assert handed["uses"] == "actions/upload-artifact@v4"
+    poster = jobs[POSTING_JOBS[job]]
+    assert "!cancelled()" in poster["if"] and poster["needs"] == ["gate", job]
+    fetched, post = poster["steps"][-2:]
+    assert fetched["uses"] == "actions/download-artifact@v4"
+    assert fetched["with"]["name"] == handed["with"]["name"] == "comment-${{ matrix.stack }}"
+    assert post["run"] == '.entra-guard/ci/post-comment.sh "$STACK"'
+    assert post["if"] == "steps.fetched.outcome == 'success'"
 
 
 def _env_holders(workflow: str, name: str) -> list[str]:
@@ -333,7 +351,7 @@ def test_the_github_token_is_held_by_the_posting_step_only(workflow: str) -> Non
     can rewrite pull-request comments."""
     holders = _env_holders(workflow, "GH_TOKEN")
     expected = (
-        [f"{job}: comment on the pull request (one per stack, updated in place)" for job in PR_JOBS]
+        [f"{POSTING_JOBS[job]}: {POST_STEP}" for job in PR_JOBS]
         if workflow == "consent-preview.yml"
         else []
     )
@@ -342,12 +360,15 @@ def test_the_github_token_is_held_by_the_posting_step_only(workflow: str) -> Non
 
 @pytest.mark.parametrize("job", PR_JOBS)
 def test_the_preview_files_live_outside_the_checkout(job: str) -> None:
-    steps = load("consent-preview.yml")["jobs"][job]["steps"]
+    jobs = load("consent-preview.yml")["jobs"]
+    steps = jobs[job]["steps"]
     (preview,) = [s for s in steps if s.get("id") == "preview"]
-    post = steps[steps.index(preview) + 1]
     out = "${{ runner.temp }}/entra-consent/${{ matrix.stack }}"
     assert preview["env"]["OUT_DIR"] == out
+    post = jobs[POSTING_JOBS[job]]["steps"][-1]
     assert post["env"]["COMMENT"] == f"{out}/comment.md"
+    if job == "live":
+        assert steps[steps.index(preview) + 1]["with"]["path"] == f"{out}/comment.md"
 
 
 def test_code_is_previewed_live_only_in_the_environment_whose_reviewers_approve_the_run() -> None:
@@ -362,11 +383,12 @@ def test_code_is_previewed_live_only_in_the_environment_whose_reviewers_approve_
     assert decide["run"] == ".entra-guard/ci/live-preview.sh"  # no STACK: the pull request
     assert gate["outputs"]["environment"] == "${{ steps.decide.outputs.environment }}"
     assert gate["outputs"]["live"] == "${{ steps.decide.outputs.live }}"
-    assert jobs["live"]["needs"] == jobs["offline"]["needs"] == "gate"
+    # the offline comment always, first: reviewers read it before they approve
+    assert jobs["offline"]["needs"] == "gate" and "live" not in jobs["offline"]["if"]
+    assert jobs["live"]["needs"] == ["gate", "offline"]
     assert jobs["live"]["environment"] == "${{ needs.gate.outputs.environment }}"
     assert "needs.gate.outputs.live == 'true'" in jobs["live"]["if"]
-    assert "needs.gate.outputs.live != 'true'" in jobs["offline"]["if"]
-    assert all("environment" not in jobs[j] for j in ("gate", "offline"))
+    assert all("environment" not in jobs[j] for j in ("gate", "offline", "comment-live"))
     script = (CI / "live-preview.sh").read_text("utf-8")
     assert 'entra_consent changed --base "$BASE_REF" --code' in script
     assert "code=true environment=entra-preview-code" in script
@@ -401,10 +423,18 @@ def test_the_gate_and_offline_jobs_run_nothing_of_the_pull_requests(job: str) ->
     assert not any(s.get("uses", "").startswith("azure/") for s in steps)
 
 
+def test_comment_live_runs_nothing_of_the_pull_requests() -> None:
+    """It checks out the base branch only, and runs its posting script."""
+    steps = load("consent-preview.yml")["jobs"]["comment-live"]["steps"]
+    checkouts = [s for s in steps if s.get("uses", "").startswith("actions/checkout")]
+    assert [c["with"]["ref"] for c in checkouts] == ["${{ github.event.pull_request.base.sha }}"]
+    assert [s["run"] for s in steps if "run" in s] == ['.entra-guard/ci/post-comment.sh "$STACK"']
+
+
 def test_the_live_job_runs_the_pull_requests_setup_only_for_a_stack_it_previews() -> None:
     steps = load("consent-preview.yml")["jobs"]["live"]["steps"]
     commands = [s.get("run", "").strip() for s in steps]
-    (setup,) = [s for s in steps if s.get("run") == "make setup"]
+    (setup,) = [s for s in steps if s.get("run") == PROJECT_SETUP]
     (decide,) = [s for s in steps if s.get("id") == "live"]
     assert decide["run"] == '.entra-guard/ci/live-preview.sh "$STACK"'
     assert commands.index(GUARD_SETUP) < steps.index(decide) < steps.index(setup)
@@ -413,12 +443,12 @@ def test_the_live_job_runs_the_pull_requests_setup_only_for_a_stack_it_previews(
 
 @pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
 def test_shell_steps_are_scripts(workflow: str) -> None:
-    """Every shell step is `make setup` or one call of a ci/ script, which the e2e tests run
+    """Every shell step is a setup or one call of a ci/ script, which the e2e tests run
     against the simulated tenant; the YAML keeps the actions (sign-in, the Pulumi CLI)."""
     for job, index, run in runs(workflow):
         command = run.strip()
         script = re.fullmatch(r'(?:\.entra-guard/)?ci/([\w-]+\.sh)(?: "\$STACK")?', command)
-        setup = command in ("make setup", GUARD_SETUP)
+        setup = command in ("make setup", PROJECT_SETUP, GUARD_SETUP)
         assert setup or script, f"{workflow} {job} step {index}: {run}"
         assert script is None or (CI / script.group(1)).is_file(), command
 

@@ -40,17 +40,35 @@ DECIDING = [
 NOT_DECIDING = ["Pulumi.dev.yaml", "docs/policies.md", "README.md", "tests/test_x.py"]
 
 
-def history(root: Path, changed: list[str], project: str = "") -> Path:
-    """A repository whose second commit (HEAD) changes `changed`, under `project`."""
+SETTINGS_ONLY = "config:\n  entra-consent:features: {}\n"
+
+
+def history(
+    root: Path,
+    changed: list[str],
+    project: str = "",
+    base: dict[str, str] | None = None,
+    text: dict[str, str] | None = None,
+) -> Path:
+    """A repository whose second commit (HEAD) changes `changed`, under `project`: stack files
+    to a change of the project's settings alone, other files to `changed`, unless `text` says.
+    `base`: files of the first commit, by name, with their text."""
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
-    (root / "README.md").write_text("base\n")
+
+    def write(name: str, content: str) -> None:
+        path = root / (name if name.startswith(".github") else f"{project}{name}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+
+    write("README.md", "base\n")
+    for name, content in (base or {}).items():
+        write(name, content)
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "base")
     for name in changed:
-        path = root / (name if name.startswith(".github") else f"{project}{name}")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("changed\n")
+        stack_file = name.startswith("Pulumi.") and name != "Pulumi.yaml"
+        write(name, (text or {}).get(name, SETTINGS_ONLY if stack_file else "changed\n"))
     git(root, "add", ".")
     git(root, "commit", "-q", "-m", "pull request")
     return root / project if project else root
@@ -114,6 +132,44 @@ def test_the_section_escapes_file_names_and_caps_the_list(tmp_path: Path) -> Non
     assert "- ``policies/x000`](javascript:alert(1)).py``" in text
 
 
+TENANT = "config:\n  azuread:tenantId: 11111111-2222-3333-4444-555555555555\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "code"),
+    [
+        pytest.param(TENANT, TENANT + "  entra-consent:features: {}\n", False, id="settings"),
+        pytest.param(
+            TENANT, TENANT + "  azuread:metadataHost: evil.example\n", True, id="provider-key"
+        ),
+        pytest.param(TENANT, TENANT + "secretsprovider: awskms://x\n", True, id="secrets"),
+        pytest.param(None, TENANT, True, id="a-new-stack-names-its-tenant"),
+        pytest.param(None, SETTINGS_ONLY, False, id="a-new-stack-of-settings"),
+        pytest.param(TENANT, "config: [\n", True, id="not-yaml"),
+        pytest.param(TENANT, "- a list\n", True, id="not-a-mapping"),
+    ],
+)
+def test_a_stack_file_is_code_when_it_changes_more_than_the_settings(
+    tmp_path: Path, before: str | None, after: str, code: bool
+) -> None:
+    """`azuread:*` keys name the tenant, the sign-in and the endpoints the provider sends its
+    tokens to, in the preview job: such a change needs the same approval as code."""
+    base = {"Pulumi.dev.yaml": before} if before is not None else {}
+    project = history(
+        tmp_path / "r", ["Pulumi.dev.yaml"], base=base, text={"Pulumi.dev.yaml": after}
+    )
+    listed = ("Pulumi.dev.yaml",) if code else ()
+    assert deciding_files(project, "HEAD~1", code=True).paths == listed
+    assert deciding_files(project, "HEAD~1").paths == listed
+
+
+def test_a_deleted_stack_file_runs_nothing(tmp_path: Path) -> None:
+    project = history(tmp_path / "r", ["docs/x.md"], base={"Pulumi.dev.yaml": TENANT})
+    git(project, "rm", "-q", "Pulumi.dev.yaml")
+    git(project, "commit", "-q", "-m", "gone")
+    assert deciding_files(project, "HEAD~2", code=True).paths == ()
+
+
 @pytest.mark.parametrize("name", DECIDING)
 def test_is_deciding_at_the_root(name: str) -> None:
     assert is_deciding(PurePosixPath(name), PurePosixPath(""), PurePosixPath("catalog"))
@@ -131,11 +187,18 @@ def test_is_deciding_at_the_root(name: str) -> None:
         ("tests/test_x.py", True),  # not deciding, but the job could run it: approval first
         ("notes.txt", True),  # unknown: counted as code
         (".github/workflows/x.yml", True),
-        ("../lib/x.py", True),  # outside the project: a dependency may name it
+        ("/lib/x.py", True),  # outside the project: a dependency may name it
+        ("/docs/x.md", False),
+        ("components/notes.md", False),
+        ("docs/__init__.py", True),
     ],
 )
 def test_only_what_the_preview_only_reads_is_not_code(name: str, runs: bool) -> None:
-    path = PurePosixPath("p") / name if not name.startswith(".github") else PurePosixPath(name)
+    """Paths are the repository's; the project is its folder `p` (`/`: outside it)."""
+    if name.startswith(("/", ".github")):
+        path = PurePosixPath(name.lstrip("/"))
+    else:
+        path = PurePosixPath("p") / name
     assert runs_in_preview(path, PurePosixPath("p"), PurePosixPath("catalog")) is runs
 
 
