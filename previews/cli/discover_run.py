@@ -104,6 +104,7 @@ def run(args: argparse.Namespace, token: TokenProvider | None = None) -> int:
             return EXIT_FAILED
 
     report = compare(catalogue, settings, snapshot, stack, file)
+    report = report.model_copy(update={"existing_stack": args.existing_stack})
     if ignored is not None:
         report = with_state(report, ignored)
     document = build_import(report, project, stack, existing_components=args.existing_stack)

@@ -15,8 +15,10 @@ from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
     GRANT_TYPE,
+    PROVIDER_TYPE_PREFIX,
     RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
+    STACK_TYPE,
     assignment_name,
     enterprise_app_name,
     grant_name,
@@ -55,18 +57,12 @@ from previews.render.digest import (
 from previews.render.option_changes import option_changes, sames_hidden
 
 _REPLACE_OPS = {"replace", "create-replacement", "delete-replaced", "import-replacement"}
-_OPS: dict[str, Action] = {
-    "create": "create",
-    "update": "update",
-    "delete": "delete",
-    "import": "import",
-}
+_OPS: dict[str, Action] = {op: op for op in ("create", "update", "delete", "import")}
 # Steps that change nothing in the tenant, or only the stack's view of it.
 _SILENT_OPS = {"same", "read", "read-replacement", "refresh"}
 # A read resource the program no longer reads, dropped from the stack: silent for a read
 # (external) resource; of a managed one the diff cannot say what it means.
 _DISCARD_OPS = {"discard", "discard-replaced"}
-STACK_TYPE = "pulumi:pulumi:Stack"
 # The project's own components: their children are the consent resources.
 _COMPONENT_TYPES = {ENTERPRISE_APP_TYPE, RESOURCE_API_TYPE}
 _PRINCIPAL_KINDS: tuple[Literal["user", "group"], ...] = ("user", "group")
@@ -159,7 +155,7 @@ def consent_diff(
             step.op in _SILENT_OPS
             or step.op in _DISCARD_OPS
             or typ in _COMPONENT_TYPES
-            or typ.startswith("pulumi:providers:")
+            or typ.startswith(PROVIDER_TYPE_PREFIX)
         ):
             continue
         found = merged.get(step.urn)

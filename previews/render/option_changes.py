@@ -20,8 +20,10 @@ from components.core.naming import (
     ASSIGNMENT_TYPE,
     ENTERPRISE_APP_TYPE,
     GRANT_TYPE,
+    PROVIDER_TYPE_PREFIX,
     RESOURCE_API_TYPE,
     SERVICE_PRINCIPAL_TYPE,
+    STACK_TYPE,
     is_default_provider,
     provider_urn,
     split_urn,
@@ -29,9 +31,8 @@ from components.core.naming import (
 from components.core.target import Target
 from previews.render.consent_changes import Option, OptionChange
 from previews.render.consent_unmapped import KINDS, grant_target, value
-from previews.render.digest import PreviewDigest, PreviewStep, ResourceState
+from previews.render.digest import SECRET, UNKNOWN, PreviewDigest, PreviewStep, ResourceState
 
-STACK_TYPE = "pulumi:pulumi:Stack"
 # Steps with no resource option of the program's: reads look a resource up, they govern nothing.
 _NO_OPTIONS = {"read", "read-replacement", "refresh", "discard", "discard-replaced"}
 _IMPORT_OPS = {"import", "import-replacement"}
@@ -43,7 +44,7 @@ def _governs(step: PreviewStep) -> bool:
     typ = state.type if state and state.type else split_urn(step.urn)[0]
     if typ in (STACK_TYPE, ENTERPRISE_APP_TYPE, RESOURCE_API_TYPE):
         return False
-    return not typ.startswith("pulumi:providers:") and not (state and state.external)
+    return not typ.startswith(PROVIDER_TYPE_PREFIX) and not (state and state.external)
 
 
 def option_changes(steps: Iterable[PreviewStep]) -> list[OptionChange]:
@@ -80,7 +81,10 @@ def _compared(
     import_id = new.import_id or ""
     if imported or (import_id and (old is None or (old.import_id or "") != import_id)):
         out.append(change("import", True, [import_id or new.id or ""]))
-    own = new.type == SERVICE_PRINCIPAL_TYPE  # a new one starts with the component's options
+    # a service principal of the component starts with the component's own options
+    own = (
+        new.type == SERVICE_PRINCIPAL_TYPE and split_urn(new.parent or "")[0] == ENTERPRISE_APP_TYPE
+    )
     before = set(old.ignore_changes or ()) if old else set(SERVICE_PRINCIPAL_IGNORED if own else ())
     after = set(new.ignore_changes or ())
     if after - before:
@@ -114,7 +118,10 @@ def _provider(old: ResourceState | None, new: ResourceState) -> tuple[bool, str]
         return True, now
     if was and not is_default_provider(was):
         return False, was
-    return None  # one default provider for another: a new provider version
+    # One default provider for another: a new provider version. A program's own provider named
+    # `default...` reads as one too; the engine leaves it out of the preview, so only the
+    # policy pack, which sees its parent, can tell it (governed-options).
+    return None
 
 
 def _target(state: ResourceState) -> Target | None:
@@ -123,8 +130,8 @@ def _target(state: ResourceState) -> Target | None:
     if state.type == ASSIGNMENT_TYPE:
         principal = value(state, "principalObjectId")
         ptype = value(state, "principalType")
-        if not isinstance(principal, str):
-            return None
+        if not isinstance(principal, str) or principal in ("", SECRET, UNKNOWN):
+            return None  # not known until apply, or hidden
         group = isinstance(ptype, str) and ptype.lower() == "group"
         return Target("group" if group else "user", principal.lower())
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from previews.markdown import code
 from previews.render.consent_changes import OptionChange
+from previews.render.consent_unmapped import KINDS
 from previews.render.render_changes import WARNING, Style, principal
 
 HEADING = "### Resource options"
@@ -14,13 +15,16 @@ INTRO = (
     "`pulumi up` may do to a resource:"
 )
 SAMES_HIDDEN = (
-    "_Resources that otherwise stay the same are not in this preview (`pulumi preview` "
-    "without `--show-sames`), so options changed on them are not shown._"
+    "_This preview leaves out resources that otherwise stay the same (`pulumi preview` "
+    "without `--show-sames`): options changed on them, `ignore_changes` at least, may be "
+    "missing here._"
 )
 
 
 def option_line(style: Style, c: OptionChange) -> str:
-    what = f"{c.kind} {code(c.name)}"
+    # a kind the renderer names itself, else the resource's type as the engine gave it
+    kind = c.kind if c.kind in KINDS.values() else code(c.kind)
+    what = f"{kind} {code(c.name)}"
     if c.target is not None:
         what += f" ({principal(style, c.target)})"
     return f"- {what}: {_effect(c)}"
@@ -30,8 +34,8 @@ def _effect(c: OptionChange) -> str:
     values = ", ".join(code(v) for v in c.values) or "(not shown)"
     if c.option == "import":
         return (
-            f"{WARNING} **imported** ({values}): the stack adopts the tenant's object as it is, "
-            "whatever it holds"
+            f"{WARNING} **imported** ({values}): the stack takes over an object the tenant "
+            "already holds; a grant's own line says whether its scopes differ from the declared"
         )
     if c.option == "ignore_changes":
         if c.on:

@@ -75,22 +75,33 @@ def _differences(s: ServicePrincipalEntry) -> Text:
 
 
 UNGOVERNED = (
-    "Their state ignores changes to their scopes (`ignore_changes`): `pulumi up` leaves them as "
-    "the tenant holds them, whatever the stack declares, and a scope widened in the tenant "
-    "stays. The stack governs them again once the option is removed from the program."
+    "Their state ignores changes to their scopes (`ignore_changes`): `pulumi up`, with "
+    "`--refresh` too, leaves them as the tenant holds them, whatever the stack declares, and a "
+    "scope widened in the tenant stays. Once the option is removed from the program, `pulumi up "
+    "--refresh` sets the plan's scopes again."
 )
+# Which `pulumi up` sets a drifted grant's scopes: after an import the state holds the tenant's
+# scopes, so any `up` sees the difference; a deployed stack's state still holds the scopes it
+# last set, so only an `up` that reads the tenant first does.
+NEXT_UP = {False: "After the import, the next `pulumi up`", True: "`pulumi up --refresh`"}
 
 
 def _drifted_intro(report: DriftReport) -> str:
     said = (
-        "Imported as they are. The next `pulumi up` sets the plan's scopes, unless the stack "
-        "ignores changes to them (`ignore_changes`): then the tenant's stay."
+        f"What the tenant holds now. {NEXT_UP[report.existing_stack]} sets the "
+        "plan's scopes, unless the stack ignores changes to them (`ignore_changes`): then the "
+        "tenant's stay."
     )
+    if report.existing_stack:
+        said += (
+            " A plain `pulumi up` compares with the stack's state, which still holds the scopes "
+            "the stack last set: it changes nothing."
+        )
     if report.state_checked:
         return said
     return (
-        f"{said} The stack's state was not read, so that cannot be told here (pass `--state` "
-        "with the output of `pulumi stack export`)."
+        f"{said} The stack's state was not read, so whether it ignores them cannot be told here "
+        "(pass `--state` with the output of `pulumi stack export`)."
     )
 
 
@@ -100,6 +111,9 @@ def _next_up(report: DriftReport, g: GrantEntry) -> Text:
     if report.state_checked:
         return Text("sets the plan's scopes")
     return Text("sets the plan's scopes, unless the stack ignores them")
+
+
+NEXT_UP_COLUMN = "what `pulumi up` does"
 
 
 def render(report: DriftReport) -> str:
@@ -145,7 +159,7 @@ def render(report: DriftReport) -> str:
     if grants["drifted"]:
         out += ["", "## Grants whose scopes differ", "", _drifted_intro(report), ""]
         out += _table(
-            ["app", "API", "target", "only in the tenant", "only in the plan", "next `pulumi up`"],
+            ["app", "API", "target", "only in the tenant", "only in the plan", NEXT_UP_COLUMN],
             grants["drifted"],
             lambda g: (
                 g.app,

@@ -82,6 +82,10 @@ class DriftReport(Strict):
     grants: list[GrantEntry]
     assignments: list[AssignmentEntry]
     problems: list[str]
+    existing_stack: bool = Field(
+        default=False,
+        description="Read for a stack already deployed (--existing-stack), not for an adoption.",
+    )
     state_checked: bool = Field(
         default=False, description="The stack's state was read (--state) for ignored properties."
     )

@@ -14,10 +14,16 @@ from catalog.catalogue import load_catalogue
 from components.core.kept_fields import SERVICE_PRINCIPAL_IGNORED
 from components.core.naming import SERVICE_PRINCIPAL_TYPE
 from previews.render.consent_changes import OptionChange
-from previews.render.digest import PreviewDigest
+from previews.render.digest import UNKNOWN, PreviewDigest
 from previews.render.option_changes import option_changes, sames_hidden
 from previews.render.pipeline import render_digest
-from simtenant.fakes.preview_digests import MAIL_SCOPES, grant_step, provider, user_id
+from simtenant.fakes.preview_digests import (
+    MAIL_SCOPES,
+    assignment_step,
+    grant_step,
+    provider,
+    user_id,
+)
 from tests.previews.conftest import REPO
 
 CATALOGUE = load_catalogue(REPO / "catalog")
@@ -134,3 +140,27 @@ def test_the_recorded_digests_show_the_sames() -> None:
     for name in ("engine-change.json", "engine-mixed.json", "engine-empty.json"):
         digest = PreviewDigest.model_validate_json((DIGESTS / name).read_text("utf-8"))
         assert not sames_hidden(digest), name
+
+
+STACK = "urn:pulumi:dev::entra-consent::pulumi:pulumi:Stack::entra-consent-dev"
+
+
+def test_an_assignment_whose_principal_is_not_known_has_no_target() -> None:
+    step = assignment_step("dev", "jemhc", user_id(4), "create")
+    step["newState"]["inputs"]["principalObjectId"] = UNKNOWN
+    step["newState"]["protect"] = True
+    (c,) = changes(step)
+    assert c.kind == "assignment" and c.target is None
+
+
+def test_a_service_principal_outside_the_component_lists_its_options() -> None:
+    step = same(
+        type=SERVICE_PRINCIPAL_TYPE,
+        retainOnDelete=True,
+        ignoreChanges=list(SERVICE_PRINCIPAL_IGNORED),
+        parent=STACK,
+    )
+    step["op"] = "create"
+    del step["oldState"]
+    found = {(c.option, c.on) for c in changes(step)}
+    assert found == {("retain_on_delete", True), ("ignore_changes", True)}

@@ -108,6 +108,7 @@ def digest(v: Value) -> dict[str, Any]:
     other = assignment_step(stack, "jemhc", v(13), "create")
     other["newState"]["type"] = other_type
     other["urn"] = f"urn:pulumi:{stack}::{PROJECT}::{ENTERPRISE_APP_TYPE}${other_type}::{v(14)}"
+    other["newState"]["protect"] = True  # listed under resource options by its type
     return {
         "steps": [
             stack_step(stack, {"users": {v(1).lower(): v(15)}}),

@@ -143,3 +143,14 @@ def test_a_missing_file_is_one_problem(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError) as raised:
         ignored_grant_properties(tmp_path / "absent.json")
     assert "cannot read" in str(raised.value.problems[0])
+
+
+def test_which_up_sets_the_scopes_depends_on_an_adoption_or_a_deployed_stack() -> None:
+    """After an import the state holds the tenant's scopes, so `up` sees the difference; a
+    deployed stack's state holds what it last set, so only `up --refresh` does."""
+    adopted = render(report(grant(WIDENED)))
+    assert "After the import, the next `pulumi up` sets the plan's scopes" in adopted
+    assert "--refresh" not in adopted
+    deployed = render(report(grant(WIDENED)).model_copy(update={"existing_stack": True}))
+    assert "`pulumi up --refresh` sets the plan's scopes" in deployed
+    assert "A plain `pulumi up` compares with the stack's state" in deployed
