@@ -10,6 +10,7 @@ from pulumi.runtime.config import CONFIG, get_config_env
 
 from catalog.catalogue import Catalogue
 from catalog.problems import ConfigurationError, Problem
+from components.core.front_door import front_door_not_applied
 from components.core.naming import Renames
 from components.core.planner import ConsentPlan, plan_consent
 from components.core.principals import m365_group_problems, missing_principal_problems
@@ -69,7 +70,7 @@ def checked_plan(project_dir: Path) -> tuple[Catalogue, ConsentPlan]:
         )
     principals = resolve_principals(settings)
     missing = missing_principal_problems(settings, principals, file)
-    fatal = m365_group_problems(settings, principals, file)
+    fatal = m365_group_problems(settings, principals, file) + front_door_not_applied(settings, file)
     if settings.missing_principals == "fail":
         fatal += missing
     else:

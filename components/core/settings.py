@@ -18,6 +18,10 @@ NAMESPACE = "entra-consent"
 # assigned to the app (assignment required), costing a few resources whatever the group sizes.
 Consent = Literal["tenant", "principals", "assigned", "none"]
 MissingPrincipals = Literal["fail", "skip"]
+# Who may consent for themselves (docs/user-consent.md): to the user-consentable scopes of the
+# apps this stack enables (catalogue), to nothing (none), or as the tenant already says
+# (unmanaged: the stack changes nothing).
+UserConsent = Literal["catalogue", "none", "unmanaged"]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 
@@ -63,6 +67,35 @@ class AppSettings(StrictTypes):
     )
 
 
+class WorkflowReviewers(StrictTypes):
+    """Who reviews admin consent requests, named as features name principals."""
+
+    users: list[NonEmptyStr] = Field(default_factory=list, description="UPNs or object ids.")
+    groups: list[NonEmptyStr] = Field(
+        default_factory=list, description="Display names or object ids."
+    )
+    roles: list[NonEmptyStr] = Field(
+        default_factory=list, description="Directory role display names, or template ids."
+    )
+
+
+class AdminConsentWorkflow(StrictTypes):
+    """The tenant's admin consent request workflow (Graph's adminConsentRequestPolicy)."""
+
+    reviewers: WorkflowReviewers
+    notify: bool = True
+    reminders: bool = True
+    # Graph accepts 1 to 30 days before an open request expires.
+    duration_days: int = Field(default=30, ge=1, le=30)
+
+    @field_validator("reviewers")
+    @classmethod
+    def _someone_reviews(cls, value: WorkflowReviewers) -> WorkflowReviewers:
+        if not (value.users or value.groups or value.roles):
+            raise ValueError("name at least one reviewer (users, groups or roles)")
+        return value
+
+
 class StackSettings(StrictTypes):
     """`entra-consent:*` keys without their namespace."""
 
@@ -71,12 +104,14 @@ class StackSettings(StrictTypes):
     apps: dict[NonEmptyStr, AppSettings] = Field(default_factory=dict)
     missing_principals: MissingPrincipals = "fail"
     tenant_id: Guid | None = None  # required in a stack file (settings_from_config)
+    user_consent: UserConsent = "unmanaged"
+    admin_consent_workflow: AdminConsentWorkflow | None = None
 
     def app_settings(self, app: str) -> AppSettings:
         return self.apps.get(app, AppSettings())
 
 
-_STRUCTURED = {"features", "apps"}
+_STRUCTURED = {"features", "apps", "admin_consent_workflow"}
 
 
 def settings_from_config(config: Mapping[str, Any], file: str) -> StackSettings:
@@ -106,9 +141,12 @@ def usable_settings(config: Mapping[str, Any], file: str) -> StackSettings | Non
             kept[key] = {k: v for k, v in entries.items() if k and _valid(model, v)}
             if len(kept[key]) < len(entries) and key == "features":
                 break  # an app's checks need all its features: without one they mislead
-    for key in ("catalog", "missing_principals", "tenant_id"):
+    for key in ("catalog", "missing_principals", "tenant_id", "user_consent"):
         if key in raw and _valid(StackSettings, {"features": {}, key: raw[key]}):
             kept[key] = raw[key]
+    workflow = raw.get("admin_consent_workflow")
+    if workflow is not None and _valid(AdminConsentWorkflow, workflow):
+        kept["admin_consent_workflow"] = workflow
     if not kept.get("features"):
         return None
     try:

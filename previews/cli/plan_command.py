@@ -26,7 +26,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description=(
             "Print the desired consent matrix of a stack: per app, API and target (tenant, "
             "user or group as configured), the scopes, with admin-consent-required scopes "
-            "marked, and the app role assignments. Reads Pulumi.<stack>.yaml and the catalogue "
+            "marked, and the app role assignments; with user_consent or admin_consent_workflow "
+            "set, who may consent to what (docs/user-consent.md). Reads Pulumi.<stack>.yaml and "
+            "the catalogue "
             "it names; contacts nothing. With --base REF, print instead what changed since the "
             "git ref REF (stack file and catalogue read with git, nothing checked out). Exits 1 "
             "listing every problem on bad input."

@@ -18,6 +18,7 @@ from catalog.strict import Strict
 from components.core.planner import ConsentPlan
 from components.core.settings import Consent, StackSettings
 from components.core.target import Target
+from previews.plan.who_may_consent import WhoMayConsent, who_may_consent
 
 
 class ScopeInfo(Strict):
@@ -63,6 +64,9 @@ class PlanDocument(Strict):
     stack_file: str
     catalog: str
     apps: list[AppMatrix]
+    who_may_consent: WhoMayConsent | None = Field(
+        default=None, description="The tenant's consent rules the stack sets; null: none."
+    )
 
     def app(self, key: str) -> AppMatrix | None:
         return next((a for a in self.apps if a.key == key), None)
@@ -134,4 +138,10 @@ def build_matrix(
                 assignments=assignments,
             )
         )
-    return PlanDocument(stack=stack, stack_file=stack_file, catalog=settings.catalog, apps=apps)
+    return PlanDocument(
+        stack=stack,
+        stack_file=stack_file,
+        catalog=settings.catalog,
+        apps=apps,
+        who_may_consent=who_may_consent(stack, catalogue, settings, plan),
+    )

@@ -25,6 +25,7 @@ from previews.markdown import (
     utf8_size,
 )
 from previews.plan.matrix import AppMatrix, PlanDocument, ScopeInfo, TargetGrant
+from previews.plan.who_may_consent import who_may_consent_markdown
 
 DEFAULT_BUDGET = 60_000  # UTF-8 bytes: a GitHub comment holds 65,536 characters
 _BLANK_RUNS = re.compile(r"\n{3,}")
@@ -135,6 +136,8 @@ def _render(
     out.add(*table(["App", "Features", "Grants", "Assignments"], map(_app_row, doc.apps)))
     if not doc.apps:
         out.add("| (none) | | | |")
+    if doc.who_may_consent is not None:
+        out.add("", *who_may_consent_markdown(doc.who_may_consent))
     for app, layout in zip(doc.apps, layouts, strict=True):
         out.add("")
         _app_section(out, app, layout, cap, scopes)

@@ -466,6 +466,22 @@ def test_schema_problems_fail_before_anything_is_declared() -> None:
     )
 
 
+def test_the_front_door_settings_stop_the_program_until_it_applies_them() -> None:
+    """`pulumi up` would leave the tenant's consent rules as they are: it says so and declares
+    nothing, rather than pass (docs/user-consent.md)."""
+    config = {**stack_config("dev"), "entra-consent:user_consent": "catalogue"}
+    run = run_program(config, FakeTenant.from_file(CONTOSO), stack="dev")
+    assert_nothing_declared(
+        run,
+        [
+            "Pulumi.dev.yaml: entra-consent:user_consent: not applied by this version yet: "
+            "`pulumi up` would leave the tenant's consent rules as they are (`entra-consent "
+            "plan` shows what it will set; remove the key, or set user_consent to unmanaged, "
+            "to deploy the rest; docs/user-consent.md)"
+        ],
+    )
+
+
 # Catalogue files are named relative to the project folder, so the path opens from there.
 def test_bad_catalogue_fails_before_anything_is_declared() -> None:
     config = {
