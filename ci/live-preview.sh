@@ -5,8 +5,9 @@
 # Without STACK (the gate job, which runs nothing of the pull request's): writes the step outputs
 # `live` (true when the read-only identity is configured, PREVIEW_IDENTITY=true, and the pull
 # request comes from this repository, SAME_REPO=true: forks get no secrets), `code` (true when
-# the pull request changes a file a preview may run, all but stack files, catalogue data,
-# Markdown and docs/: `entra-consent changed --base BASE_REF --code` lists any, or cannot tell)
+# the pull request changes a file a preview may run, all but stack files that change only
+# entra-consent:* settings, catalogue data, Markdown and docs/: `entra-consent changed --base
+# BASE_REF --code` lists any, or cannot tell)
 # and `environment`: entra-preview-code when code is true (its required reviewers approve the
 # run, so the commit they read), else entra-preview.
 # The live job, in that environment, is the only one that runs the pull request's `make setup`

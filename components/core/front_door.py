@@ -3,8 +3,9 @@ grant policy, the assignment of self-consent policies that puts it in force, and
 budget of condition-set ids.
 
 `user_consent: catalogue` lets users consent, for themselves, to the user-consentable scopes
-(`admin_consent_required: false`) of the apps the stack grants, per app and API, and to
-nothing else: one include per (app, API), naming the client and the scopes by id, never `all`.
+(`admin_consent_required: false`) the stack grants tenant-wide, or to users of an app that
+requires assignment, per app and API, and to nothing else: one include per (app, API), naming
+the client and the scopes by id, never `all`.
 `none` assigns no self-consent policy at all; `unmanaged` leaves the tenant as it is.
 Graph's rules (permissionGrantConditionSet, authorizationPolicy): docs/user-consent.md.
 """
@@ -19,12 +20,11 @@ from catalog.catalogue import Catalogue
 from catalog.problems import Problem
 from components.core.planner import ConsentPlan
 from components.core.settings import NAMESPACE, StackSettings, UserConsent
+from components.core.target import TENANT
 
 POLICY_PREFIX = "entra-consent-"
 FOR_SELF = "ManagePermissionGrantsForSelf."
 FOR_OWNED = "ManagePermissionGrantsForOwnedResource."
-# Microsoft's built-in self-consent policies; a stack that says `catalogue` never assigns one.
-BUILT_IN_PREFIX = "microsoft-"
 # Entra ID counts the client and tenant ids named by all permission grant policies of a tenant
 # together, about 100 at most (Graph answers 400 beyond it).
 ID_BUDGET = 100
@@ -88,7 +88,10 @@ def user_consent_policy(stack: str, catalogue: Catalogue, plan: ConsentPlan) -> 
     for app in plan.apps:
         scopes_by_api: dict[str, set[str]] = {}
         for grant in app.grants:
-            scopes_by_api.setdefault(grant.api, set()).update(grant.scopes)
+            # A per-user grant (`principals`) limits an app to its users: self-consent would
+            # undo that, unless only assigned users may sign in to the app at all.
+            if grant.target == TENANT or app.settings.assignment_required:
+                scopes_by_api.setdefault(grant.api, set()).update(grant.scopes)
         for api_key in sorted(scopes_by_api):
             api = catalogue.apis[api_key]
             users: dict[str, str] = {}  # name -> id, of the user-consentable scopes
@@ -126,13 +129,21 @@ def user_consent_policy(stack: str, catalogue: Catalogue, plan: ConsentPlan) -> 
 
 def assigned_policies(current: Sequence[str], mode: UserConsent, own_id: str | None) -> list[str]:
     """`permissionGrantPoliciesAssigned` as the stack wants it, from what the tenant holds:
-    every `ManagePermissionGrantsForOwnedResource.*` entry kept; the `...ForSelf.*` ones
-    replaced by the stack's own policy (`catalogue`) or by none (`none`); all as they are
-    (`unmanaged`). Compared as Graph does, without regard to case; the tenant's spelling and
-    order of what is kept are kept."""
+    every `ManagePermissionGrantsForOwnedResource.*` entry kept, and another stack's own
+    policy (`...ForSelf.entra-consent-*`: two stacks may share a tenant); the other
+    `...ForSelf.*` ones replaced by the stack's own policy (`catalogue`) or by none (`none`);
+    all as they are (`unmanaged`). Compared as Graph does, without regard to case; the
+    tenant's spelling and order of what is kept are kept."""
     if mode == "unmanaged":
         return list(current)
-    kept = [p for p in current if not p.lower().startswith(FOR_SELF.lower())]
+    own = f"{FOR_SELF}{own_id}".lower() if own_id else None
+    stacks = f"{FOR_SELF}{POLICY_PREFIX}".lower()
+    kept = [
+        p
+        for p in current
+        if not p.lower().startswith(FOR_SELF.lower())
+        or (p.lower().startswith(stacks) and p.lower() != own)
+    ]
     if mode == "catalogue":
         if own_id is None:
             raise ValueError("user_consent: catalogue needs the stack's policy id")
@@ -150,10 +161,18 @@ def front_door_not_applied(settings: StackSettings, file: str) -> list[Problem]:
     anything is declared, rather than leave the tenant's rules as they are while saying
     nothing (`entra-consent plan` shows what they will set)."""
     asked = [
-        key
-        for key, given in (
-            ("user_consent", settings.user_consent != "unmanaged"),
-            ("admin_consent_workflow", settings.admin_consent_workflow is not None),
+        (key, remedy)
+        for key, given, remedy in (
+            (
+                "user_consent",
+                settings.user_consent != "unmanaged",
+                "set it to unmanaged, or remove it,",
+            ),
+            (
+                "admin_consent_workflow",
+                settings.admin_consent_workflow is not None,
+                "remove it",
+            ),
         )
         if given
     ]
@@ -162,10 +181,10 @@ def front_door_not_applied(settings: StackSettings, file: str) -> list[Problem]:
             file,
             f"{NAMESPACE}:{key}",
             "not applied by this version yet: `pulumi up` would leave the tenant's consent rules "
-            "as they are (`entra-consent plan` shows what it will set; remove the key, or set "
-            "user_consent to unmanaged, to deploy the rest; docs/user-consent.md)",
+            f"as they are (`entra-consent plan` shows what it will set; {remedy} to deploy the "
+            "rest; docs/user-consent.md)",
         )
-        for key in asked
+        for key, remedy in asked
     ]
 
 

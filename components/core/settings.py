@@ -92,7 +92,7 @@ class AdminConsentWorkflow(StrictTypes):
     @classmethod
     def _someone_reviews(cls, value: WorkflowReviewers) -> WorkflowReviewers:
         if not (value.users or value.groups or value.roles):
-            raise ValueError("name at least one reviewer (users, groups or roles)")
+            raise ValueError("no reviewer named (name at least one: users, groups or roles)")
         return value
 
 
@@ -180,6 +180,11 @@ def _raw_settings(config: Mapping[str, Any], file: str) -> tuple[dict[str, Any],
     for full_key, value in config.items():
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:
+            continue
+        if key == "tenant_id":  # the tenant is azuread:tenantId, never a setting of ours
+            problems.append(
+                Problem(file, full_key, "unknown key (the stack's tenant is azuread:tenantId)")
+            )
             continue
         if key in _STRUCTURED and isinstance(value, str):
             try:

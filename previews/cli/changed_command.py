@@ -35,8 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument(
         "--code",
         action="store_true",
-        help="every changed file a preview may run: all but stack files, catalogue data, "
-        "Markdown and docs/",
+        help="every changed file a preview may run: all but stack files that change only "
+        "entra-consent:* settings, catalogue data, Markdown and docs/",
     )
     parser.set_defaults(run=run)
 

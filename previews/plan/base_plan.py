@@ -12,7 +12,12 @@ from components.core.planner import plan_consent
 from components.core.stack_file import load_stack, read_stack_config, stack_file_name
 from previews.plan.git_base import catalogue_files_now, checkout_base
 from previews.plan.matrix import PlanDocument, build_matrix
-from previews.plan.plan_diff import CatalogueEffect, PlanDiffDocument, diff_plans
+from previews.plan.plan_diff import (
+    CatalogueEffect,
+    PlanDiffDocument,
+    WhoMayConsentChange,
+    diff_plans,
+)
 from previews.plan.stack_plan import plan_stack
 
 
@@ -48,7 +53,17 @@ def plan_against_base(
         base_problems=problems,
         apps=diff_plans(before, head),
         catalogue=catalogue,
+        who_may_consent=_who_may_consent_change(before, head),
     )
+
+
+def _who_may_consent_change(
+    before: PlanDocument | None, after: PlanDocument
+) -> WhoMayConsentChange | None:
+    old = before.who_may_consent if before is not None else None
+    if old == after.who_may_consent:
+        return None
+    return WhoMayConsentChange(before=old, after=after.who_may_consent)
 
 
 def _catalogue_effect(

@@ -23,6 +23,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from catalog.yamlfile import parse_yaml
+from components.core.settings import NAMESPACE
 
 # Relative to the project folder; `.github/` is the repository's.
 DECIDING_FOLDERS = ("policies", "components", "previews", "ci", "catalog")
@@ -32,7 +33,7 @@ DECIDING_FILES = ("__main__.py", "Pulumi.yaml", "Makefile", "pyproject.toml")
 DECIDING_PATTERNS = ("requirements*.txt", "*.py", "*.pth", "setup.cfg")
 # Only read during a preview, never run (besides the catalogue's data files).
 STACK_FILE = "Pulumi.*.yaml"
-SETTINGS_PREFIX = "entra-consent:"  # a stack file's keys that are only this project's settings
+SETTINGS_PREFIX = f"{NAMESPACE}:"  # a stack file's keys that are only this project's settings
 READ_ONLY_FOLDERS = ("docs",)
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 REPOSITORY_FOLDERS = (".github",)
@@ -69,7 +70,8 @@ def is_deciding(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixP
 
 
 def runs_in_preview(path: PurePosixPath, project: PurePosixPath, catalog: PurePosixPath) -> bool:
-    """A changed file a live preview may run: all but what it only reads (stack files, the
+    """A changed file a live preview may run, by its path: all but what it only reads (stack
+    files, whose content `_settings_only` judges, the
     catalogue's data files, Markdown, `docs/`). Files outside the project count too: a
     dependency may name them (`-e ../lib`)."""
     if path.name.endswith(".md"):
@@ -78,7 +80,7 @@ def runs_in_preview(path: PurePosixPath, project: PurePosixPath, catalog: PurePo
         inside = path.relative_to(project) if project.parts else path
     except ValueError:
         return True
-    if len(inside.parts) == 1 and inside.match(STACK_FILE):
+    if _is_stack_file(path, project):
         return False
     if inside.parts[:1] and inside.parts[0] in READ_ONLY_FOLDERS and inside.suffix != ".py":
         return False  # a `docs/__init__.py` would make a package Python finds first
@@ -108,10 +110,17 @@ def deciding_files(
     keep = runs_in_preview if code else is_deciding
     paths = [n for n in names if keep(PurePosixPath(n), project, catalog_path)]
     base = _git(project_dir, "merge-base", ref, "HEAD").stdout.decode(errors="replace").strip()
+    gone = _git(
+        project_dir, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=D", f"{ref}...HEAD"
+    )
+    deleted = (
+        set(gone.stdout.decode(errors="replace").split("\0")) if gone.returncode == 0 else set()
+    )
     paths += [
         n
         for n in names
         if _is_stack_file(PurePosixPath(n), project)
+        and n not in deleted
         and not _settings_only(project_dir, base or ref, n)
     ]
     return DecidingFiles(tuple(sorted(paths)))
@@ -129,10 +138,10 @@ def _settings_only(project_dir: Path, base: str, path: str) -> bool:
     """A stack file whose change is the project's own settings (`entra-consent:*`) alone. Any
     other key configures the engine or the provider a live preview runs with (`azuread:*`
     names the tenant, the sign-in and the endpoints it sends tokens to; `secretsprovider`):
-    code. A stack file that is gone changes nothing that runs; one that cannot be read is code."""
+    code. One that cannot be read is code (a deleted one is never asked about)."""
     after = _git(project_dir, "show", f"HEAD:{path}")
     if after.returncode != 0:
-        return True
+        return False
     before = _git(project_dir, "show", f"{base}:{path}")
     old = _engine_part(before.stdout, path) if before.returncode == 0 else {}
     new = _engine_part(after.stdout, path)

@@ -12,6 +12,7 @@ from catalog.strict import Strict
 from components.core.settings import Consent
 from components.core.target import TENANT, Target
 from previews.plan.matrix import AppMatrix, AssignmentEntry, PlanDocument, ScopeInfo, TargetGrant
+from previews.plan.who_may_consent import WhoMayConsent
 
 Status = Literal["added", "removed", "changed"]
 
@@ -68,6 +69,13 @@ class CatalogueEffect(Strict):
     problems: list[str] = Field(default_factory=list)
 
 
+class WhoMayConsentChange(Strict):
+    """The tenant's consent rules the stack sets, before and after (null: it sets none)."""
+
+    before: WhoMayConsent | None
+    after: WhoMayConsent | None
+
+
 class PlanDiffDocument(Strict):
     """`python -m previews plan --base REF --format json`."""
 
@@ -77,6 +85,9 @@ class PlanDiffDocument(Strict):
     base_problems: list[str]
     apps: list[AppDiff]
     catalogue: CatalogueEffect | None
+    who_may_consent: WhoMayConsentChange | None = Field(
+        default=None, description="Set when what the stack says of who may consent changes."
+    )
 
 
 def diff_plans(before: PlanDocument | None, after: PlanDocument) -> list[AppDiff]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from components.core.target import Target
 from previews.markdown import Group, code, fit, plural, scope_label, scope_list, target_label
 from previews.plan.plan_diff import AppDiff, GrantDiff, PlanDiffDocument
+from previews.plan.who_may_consent import who_may_consent_change_markdown
 
 REVOKED = "⛔"
 WARNING = "⚠️"
@@ -32,7 +33,11 @@ def plan_diff_markdown(doc: PlanDiffDocument, budget: int | None = None) -> str:
         ]
     lines += [_totals(doc.apps), ""]
     lines += _highlights(doc.apps)
-    if not doc.apps:
+    if doc.who_may_consent is not None:
+        lines += who_may_consent_change_markdown(
+            doc.who_may_consent.before, doc.who_may_consent.after
+        )
+    if not doc.apps and doc.who_may_consent is None:
         lines += ["No consent changes.", ""]
     for app in doc.apps:
         lines += _app(app, level="###")

@@ -14,6 +14,8 @@ from components.core.planner import ConsentPlan
 from components.core.settings import StackSettings, UserConsent
 from previews.markdown import code
 
+WARNING = "⚠️"
+
 
 class ConsentRule(Strict):
     app: str
@@ -82,17 +84,36 @@ def who_may_consent(
 
 _MODES = {
     "catalogue": (
-        "users may consent for themselves only to the scopes below (policy {policy}); every "
-        "other app and scope needs an admin"
+        "users may consent for themselves only to the scopes below (policy {policy}); for "
+        "anything else they need an admin (app owners keep what the tenant's policies for "
+        "owned resources let them)"
     ),
-    "none": "users may consent to nothing for themselves: every app needs an admin",
+    "none": (
+        "users may consent to nothing for themselves: they need an admin (app owners keep what "
+        "the tenant's policies for owned resources let them)"
+    ),
     "unmanaged": "left as the tenant has it (this stack does not manage user consent)",
 }
 
 
 def who_may_consent_markdown(view: WhoMayConsent) -> list[str]:
+    return ["### Who may consent", "", *_body(view)]
+
+
+def who_may_consent_change_markdown(
+    before: WhoMayConsent | None, after: WhoMayConsent | None
+) -> list[str]:
+    """A change of the tenant's consent rules: all users' access, so shown whole, both sides."""
+    out = [f"### {WARNING} Who may consent changes", ""]
+    for label, view in (("Before", before), ("After", after)):
+        out += [f"**{label}**:", ""]
+        out += _body(view) if view is not None else [f"{_MODES['unmanaged'].capitalize()}.", ""]
+    return out
+
+
+def _body(view: WhoMayConsent) -> list[str]:
     mode = _MODES[view.user_consent].format(policy=code(view.policy_id))
-    out = ["### Who may consent", "", f"User consent ({code(view.user_consent)}): {mode}.", ""]
+    out = [f"User consent ({code(view.user_consent)}): {mode}.", ""]
     for rule in view.rules:
         said = []
         if rule.users_may_consent:

@@ -108,9 +108,16 @@ def _drifted_intro(report: DriftReport) -> str:
 def _next_up(report: DriftReport, g: GrantEntry) -> Text:
     if ignores_scopes(tuple(g.ignored_by_stack)):
         return Text("**leaves the tenant's scopes** (the stack ignores changes to them)")
+    sets = "`up --refresh` sets the plan's scopes" if report.existing_stack else "sets them"
     if report.state_checked:
-        return Text("sets the plan's scopes")
-    return Text("sets the plan's scopes, unless the stack ignores them")
+        return Text(sets)
+    return Text(f"{sets}, unless the stack ignores them")
+
+
+def _creates(report: DriftReport) -> str:
+    """Which `pulumi up` creates what is missing: for a deployed stack whose state still holds
+    an object deleted in the tenant, only one that reads the tenant first."""
+    return "`pulumi up --refresh`" if report.existing_stack else "`pulumi up`"
 
 
 NEXT_UP_COLUMN = "what `pulumi up` does"
@@ -143,7 +150,7 @@ def render(report: DriftReport) -> str:
 
         def sp_cells(s: ServicePrincipalEntry) -> Sequence[object]:
             status = {"present": "exists", "drifted": "exists, settings differ"}.get(
-                s.status, "missing (`pulumi up` creates it)"
+                s.status, f"missing ({_creates(report)} creates it)"
             )
             return (s.app, s.display_name, Text(status), s.object_id, _differences(s))
 
@@ -185,7 +192,7 @@ def render(report: DriftReport) -> str:
             ),
         )
     if grants["missing"]:
-        out += ["", "## Missing grants (`pulumi up` creates them)", ""]
+        out += ["", f"## Missing grants ({_creates(report)} creates them)", ""]
         out += _table(
             ["app", "API", "target", "scopes", "note"],
             grants["missing"],

@@ -476,8 +476,8 @@ def test_the_front_door_settings_stop_the_program_until_it_applies_them() -> Non
         [
             "Pulumi.dev.yaml: entra-consent:user_consent: not applied by this version yet: "
             "`pulumi up` would leave the tenant's consent rules as they are (`entra-consent "
-            "plan` shows what it will set; remove the key, or set user_consent to unmanaged, "
-            "to deploy the rest; docs/user-consent.md)"
+            "plan` shows what it will set; set it to unmanaged, or remove it, to deploy the "
+            "rest; docs/user-consent.md)"
         ],
     )
 

@@ -65,6 +65,24 @@ def test_admin_consent_scopes_are_left_to_an_admin() -> None:
     assert not set(admin.scopes) & set(include.scopes)
 
 
+def policy_with(features: dict[str, Any], apps: dict[str, Any]) -> Any:
+    settings = StackSettings.model_validate(
+        {"features": features, "apps": apps, "user_consent": "catalogue"}
+    )
+    assert settings_problems(settings, CATALOGUE, "test") == []
+    return user_consent_policy("contoso", CATALOGUE, plan_consent(CATALOGUE, settings))
+
+
+def test_a_feature_granted_per_user_opens_self_consent_only_behind_assignment() -> None:
+    """Self-consent to a `principals` feature would give its scopes to every user: only when
+    the app lets assigned users alone sign in does it stay theirs."""
+    per_user = {"teams": {"consent": "principals", "users": ["adele.vance@contoso.com"]}}
+    assert policy_with(per_user, {}).includes == ()
+    required = {"m365-jira-teams": {"assignment_required": True}}
+    (include,) = policy_with(per_user, required).includes
+    assert include.app == "m365-jira-teams"
+
+
 def test_a_feature_without_consent_lets_nobody_consent_to_it() -> None:
     policy = policy_of({"teams": {"consent": "tenant"}, "todo": {"consent": "none"}})
     assert {i.app for i in policy.includes} == {"m365-jira-teams"}
@@ -96,6 +114,11 @@ def test_no_include_uses_all() -> None:
             [f"{FOR_SELF}anything", f"{FOR_OWNED}x"],
             "unmanaged",
             [f"{FOR_SELF}anything", f"{FOR_OWNED}x"],
+        ),
+        (  # another stack in the same tenant keeps its own policy; this one's is not doubled
+            [f"{FOR_SELF}entra-consent-other", f"{FOR_SELF}ENTRA-CONSENT-CONTOSO"],
+            "catalogue",
+            [f"{FOR_SELF}entra-consent-other", f"{FOR_SELF}entra-consent-contoso"],
         ),
     ],
 )
@@ -164,7 +187,7 @@ def test_the_workflow_as_a_stack_file_names_it() -> None:
         (
             {"entra-consent:admin_consent_workflow": {"reviewers": {}}},
             "entra-consent:admin_consent_workflow.reviewers",
-            "name at least one reviewer",
+            "no reviewer named",
         ),
         (
             {

@@ -401,3 +401,17 @@ def test_a_catalogue_symlinked_from_outside_the_repository_is_refused(tmp_path: 
         "Pulumi.test.yaml: entra-consent:catalog: 'catalog' is outside the repository (name a "
         "folder inside it, relative to the project, such as catalog)",
     ]
+
+
+def test_the_tenant_is_never_a_setting_of_ours() -> None:
+    """`entra-consent:tenant_id` would replace `azuread:tenantId` in the sign-in check, from a
+    key a stack-file change may hold without review."""
+    config = {
+        "azuread:tenantId": "11111111-2222-3333-4444-555555555555",
+        "entra-consent:tenant_id": "99999999-2222-3333-4444-555555555555",
+        "entra-consent:features": {"teams": {"consent": "tenant"}},
+    }
+    with pytest.raises(ConfigurationError) as raised:
+        settings_from_config(config, "Pulumi.x.yaml")
+    (problem,) = raised.value.problems
+    assert (problem.file, problem.path) == ("Pulumi.x.yaml", "entra-consent:tenant_id")

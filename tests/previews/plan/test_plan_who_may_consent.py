@@ -13,8 +13,11 @@ import yaml
 
 from catalog.problems import ConfigurationError
 from components.core import front_door
+from previews.plan.base_plan import plan_against_base
+from previews.plan.plan_diff_markdown import plan_diff_markdown
 from previews.plan.plan_markdown import plan_markdown
 from previews.plan.stack_plan import plan_stack
+from tests.previews.plan.test_plan_base import base_repo, git
 
 SECTION = "### Who may consent"
 
@@ -33,6 +36,8 @@ def test_the_section_says_who_may_consent_to_what(project: Path) -> None:
     mail = next(x for x in section.splitlines() if x.startswith("- `m365-jira-mail` → "))
     assert "admin approval required for " in mail and "`Group.ReadWrite.All`" in mail
     assert "`m365-jira-todo`" not in section  # consent: none, so nobody consents to it
+    # granted per user: self-consent would open it to every user
+    assert "`m365-jira-teams-jsm-portal`" not in section
     assert (
         "Admin consent requests go to groups `Identity Admins`; roles "
         "`Cloud Application Administrator`; reviewers notified: yes; reminders: no; a request "
@@ -46,7 +51,10 @@ def test_the_json_document_holds_it(project: Path) -> None:
     assert view["user_consent"] == "catalogue"
     assert view["policy_id"] == "entra-consent-frontdoor"
     assert view["admin_consent_workflow"]["duration_days"] == 14
+    pairs = [(rule["app"], rule["api"]) for rule in view["rules"]]
+    assert pairs == [("m365-jira-mail", "microsoft-graph"), ("m365-jira-teams", "microsoft-graph")]
     for rule in view["rules"]:
+        assert rule["users_may_consent"]
         assert not set(rule["users_may_consent"]) & set(rule["admin_approval"])
 
 
@@ -64,7 +72,7 @@ def test_none_says_nobody_consents_for_themselves(project: Path) -> None:
     stack["config"]["entra-consent:user_consent"] = "none"
     (project / "Pulumi.closed.yaml").write_text(yaml.safe_dump(stack))
     markdown = plan_markdown(plan_stack(project, "closed"))
-    assert "users may consent to nothing for themselves: every app needs an admin" in markdown
+    assert "users may consent to nothing for themselves: they need an admin" in markdown
     assert "- `m365-jira-teams` → " not in markdown
 
 
@@ -86,3 +94,23 @@ def test_hostile_reviewer_names_stay_in_code_spans(project: Path) -> None:
     (project / "Pulumi.hostile.yaml").write_text(yaml.safe_dump(stack))
     html = cmarkgfm.github_flavored_markdown_to_html(plan_markdown(plan_stack(project, "hostile")))
     assert "<img" not in html and "<h1>" not in html and 'href="https://evil' not in html
+
+
+def test_a_change_of_who_may_consent_is_a_consent_change(tmp_path: Path) -> None:
+    """Whole-tenant rules: the plan diff (and so the comment) shows before and after, and
+    never says "No consent changes"."""
+    repo = base_repo(tmp_path / "repo")
+    stack = yaml.safe_load((repo / "Pulumi.s.yaml").read_text())
+    stack["config"]["entra-consent:user_consent"] = "none"
+    (repo / "Pulumi.s.yaml").write_text(yaml.safe_dump(stack))
+    git(repo, "commit", "-q", "-am", "close the front door")
+    diff = plan_against_base(repo, "s", "HEAD~1")
+    assert diff.apps == [] and diff.who_may_consent is not None
+    assert diff.who_may_consent.before is None
+    assert diff.who_may_consent.after is not None
+    assert diff.who_may_consent.after.user_consent == "none"
+    markdown = plan_diff_markdown(diff)
+    assert "### ⚠️ Who may consent changes" in markdown
+    assert "No consent changes." not in markdown
+    assert "Left as the tenant has it" in markdown  # before
+    assert "users may consent to nothing for themselves" in markdown  # after

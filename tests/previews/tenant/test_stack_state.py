@@ -105,7 +105,7 @@ def test_an_ignored_drifted_grant_is_kept_by_up_and_listed(tmp_path: Path) -> No
     markdown = render(with_state(report(grant(WIDENED), grant(OTHER)), ignored))
     rows = [line for line in markdown.splitlines() if line.startswith("| `m365-jira-teams`")]
     kept = [r for r in rows if "**leaves the tenant's scopes**" in r]
-    set_back = [r for r in rows if r.endswith("| sets the plan's scopes |")]
+    set_back = [r for r in rows if r.endswith("| sets them |")]
     assert len(kept) == 1 and len(set_back) == 1, markdown
     assert "## Grants whose scopes the stack ignores" in markdown
     assert "was not read" not in markdown
@@ -122,7 +122,7 @@ def test_a_matching_grant_the_state_ignores_is_listed_too() -> None:
 def test_without_the_state_the_report_says_it_cannot_tell() -> None:
     markdown = render(report(grant(WIDENED)))
     assert "The stack's state was not read" in markdown
-    assert "sets the plan's scopes, unless the stack ignores them" in markdown
+    assert "| sets them, unless the stack ignores them |" in markdown
     assert "**leaves the tenant's scopes**" not in markdown
 
 
@@ -154,3 +154,4 @@ def test_which_up_sets_the_scopes_depends_on_an_adoption_or_a_deployed_stack() -
     deployed = render(report(grant(WIDENED)).model_copy(update={"existing_stack": True}))
     assert "`pulumi up --refresh` sets the plan's scopes" in deployed
     assert "A plain `pulumi up` compares with the stack's state" in deployed
+    assert "| `up --refresh` sets the plan's scopes, unless the stack ignores them |" in deployed
