@@ -588,3 +588,21 @@ def test_every_script_that_runs_the_pack_pins_the_catalogue_first() -> None:
         pinned = text.find("ci_pin_catalogue")
         runs = min(i for i in (text.find("pulumi preview"), text.find("pulumi up")) if i >= 0)
         assert 0 <= pinned < runs, script
+
+
+@pytest.mark.parametrize("workflow", AZURE_WORKFLOWS)
+def test_the_workflows_install_the_cli_release_the_tests_run(workflow: str) -> None:
+    """tools/pulumi-cli/go.mod pins the release the e2e layer builds and runs; a workflow that
+    installed another could behave otherwise (the pack relies on the parents this engine
+    sends to tell a program's own provider from a default one)."""
+    go_mod = (REPO / "tools" / "pulumi-cli" / "go.mod").read_text("utf-8")
+    pinned = re.search(r"github\.com/pulumi/pulumi/pkg/v3 v([0-9.]+)", go_mod)
+    assert pinned
+    installs = [
+        step
+        for job in load(workflow)["jobs"].values()
+        for step in job.get("steps", [])
+        if step.get("uses", "").startswith("pulumi/actions@")
+    ]
+    assert installs
+    assert all(str(s["with"]["pulumi-version"]) == pinned.group(1) for s in installs), installs
