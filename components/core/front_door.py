@@ -73,8 +73,9 @@ class UserConsentPolicy:
 
     @property
     def ids_used(self) -> int:
-        """Client and tenant ids the policy names, as the tenant's budget counts them."""
-        return sum(len(c.graph_body()["clientApplicationIds"]) for c in self.includes)
+        """Client and tenant ids the policy names, as the tenant's budget counts them: each
+        include names one client id (`graph_body`) and no tenant id."""
+        return len(self.includes)
 
 
 def policy_id(stack: str) -> str:

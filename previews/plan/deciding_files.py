@@ -101,28 +101,26 @@ def deciding_files(
         return DecidingFiles((), f"cannot run git ({exc.strerror or exc})")
     if prefix.returncode != 0:
         return DecidingFiles((), f"{project_dir} is not in a git repository")
-    changed = _git(project_dir, "diff", "--name-only", "-z", "--no-renames", f"{ref}...HEAD", "--")
+    changed = _git(
+        project_dir, "diff", "--name-status", "-z", "--no-renames", f"{ref}...HEAD", "--"
+    )
     if changed.returncode != 0:
         return DecidingFiles((), f"git cannot compare {ref} with HEAD (fetch {ref} first)")
     project = PurePosixPath(prefix.stdout.decode(errors="replace").strip())
     catalog_path = PurePosixPath(catalog)
-    names = [n for n in changed.stdout.decode(errors="replace").split("\0") if n]
+    # "<status>\0<path>\0" per file (no renames, so one path each)
+    fields = changed.stdout.decode(errors="replace").split("\0")
+    status = dict(zip(fields[1::2], fields[0::2], strict=False))
     keep = runs_in_preview if code else is_deciding
-    paths = [n for n in names if keep(PurePosixPath(n), project, catalog_path)]
-    base = _git(project_dir, "merge-base", ref, "HEAD").stdout.decode(errors="replace").strip()
-    gone = _git(
-        project_dir, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=D", f"{ref}...HEAD"
-    )
-    deleted = (
-        set(gone.stdout.decode(errors="replace").split("\0")) if gone.returncode == 0 else set()
-    )
-    paths += [
-        n
-        for n in names
-        if _is_stack_file(PurePosixPath(n), project)
-        and n not in deleted
-        and not _settings_only(project_dir, base or ref, n)
+    paths = [n for n in status if keep(PurePosixPath(n), project, catalog_path)]
+    # a deleted stack file changes nothing that runs
+    stack_files = [
+        n for n, s in status.items() if s != "D" and _is_stack_file(PurePosixPath(n), project)
     ]
+    if stack_files:
+        merged = _git(project_dir, "merge-base", ref, "HEAD")
+        base = merged.stdout.decode(errors="replace").strip() or ref
+        paths += [n for n in stack_files if not _settings_only(project_dir, base, n)]
     return DecidingFiles(tuple(sorted(paths)))
 
 
